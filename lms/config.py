@@ -1,0 +1,63 @@
+"""Settings read from the environment, and nothing else."""
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def is_production(environ=os.environ) -> bool:
+    """Production is chosen with LMS_ENV=production (the serving command in the README sets it)."""
+    return environ.get("LMS_ENV", "development").strip().lower() == "production"
+
+
+def load_secret_key(instance_path: Path, environ=os.environ) -> str:
+    """SECRET_KEY from the environment; in development, one generated once and kept in instance/."""
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if is_production(environ):
+        raise ConfigError(
+            "SECRET_KEY is not set. In production (LMS_ENV=production) the app refuses to start "
+            "without it: set SECRET_KEY to a long random string, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two processes starting at once must end up with the same key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
+    """Every setting the app reads, as Flask config keys."""
+    production = is_production(environ)
+    return {
+        "LMS_PRODUCTION": production,
+        "SECRET_KEY": load_secret_key(instance_path, environ),
+        "DATABASE_URL": environ.get("DATABASE_URL", "").strip() or None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "pool_size": int(environ.get("DATABASE_POOL_SIZE", "5")),
+            "connect_args": {"connect_timeout": 5},
+        },
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Over plain http (python app.py on 127.0.0.1) a Secure cookie would never come back.
+        "SESSION_COOKIE_SECURE": production
+        or environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "SEED_DEMO_IF_EMPTY": environ.get("LMS_SEED_DEMO", "1").lower() not in ("0", "false", "no"),
+    }

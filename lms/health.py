@@ -1,0 +1,17 @@
+"""GET /healthz: 200 when the database answers, 503 when it does not."""
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from lms.db import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not healthy"
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="reachable"), 200

@@ -1,0 +1,1 @@
+"""Seed data at named scales: a hand-picked demo set, and generated medium and large sets."""
