@@ -32,9 +32,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      compare_server_default=True)
 
+    from lms.admin import init_admin
+    from lms.auth.setup import init_auth
     from lms.health import bp as health_bp
+    from lms.security import init_security
 
+    init_security(app)
+    init_auth(app)
     app.register_blueprint(health_bp)
+    init_admin(app)
 
     from lms.cli import register_commands
 

@@ -196,3 +196,66 @@ def page(chromium, live_server):
     page.on("request", watch)
     yield page
     context.close()
+
+
+# --- staff and sign-in ---------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct-horse-battery"
+
+
+def csrf_token_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no csrf_token field on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def make_staff(app):
+    """Create a user with a role and an admin password; returns the user's id."""
+    from lms.auth import accounts
+    from lms.db import db
+    from lms.models import User, UserRole
+
+    def make(role=UserRole.ADMIN, email=None, password=STAFF_PASSWORD, name=None):
+        with app.app_context():
+            user = User(email=email or f"{uuid.uuid4().hex[:8]}@example.com", name=name,
+                        role=role)
+            db.session.add(user)
+            db.session.flush()
+            accounts.set_password(user, password)
+            db.session.commit()
+            return user.id, user.email
+
+    return make
+
+
+def sign_in(client, email, password=STAFF_PASSWORD, next_url=None):
+    """Sign in through the real form (CSRF token scraped from the page)."""
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def admin_client(app, make_staff):
+    from lms.models import UserRole
+
+    client = app.test_client()
+    _id, email = make_staff(UserRole.ADMIN, email="admin@example.com")
+    assert sign_in(client, email).status_code == 302
+    client.user_id = _id
+    return client
+
+
+@pytest.fixture
+def instructor_client(app, make_staff):
+    from lms.models import UserRole
+
+    client = app.test_client()
+    _id, email = make_staff(UserRole.INSTRUCTOR, email="instructor@example.com")
+    assert sign_in(client, email).status_code == 302
+    client.user_id = _id
+    return client

@@ -23,3 +23,8 @@ __all__ = [
     "Quiz", "Question", "QuizAttempt", "Certificate", "UserRole", "Difficulty",
     "EnrollmentStatus", "PaymentStatus", "cuid", "utcnow", "PLATFORM_MODELS",
 ]
+
+# Tables the admin app owns (its own migrations, after the platform's two).
+from lms.models.access import LoginThrottle, StaffCredential  # noqa: E402
+
+__all__ += ["LoginThrottle", "StaffCredential"]

@@ -5,7 +5,9 @@ from sqlalchemy import Boolean, Double, ForeignKey, Index, Integer, Text, func, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
-from lms.models.common import Json, Timestamp, created_at_column, id_column, updated_at_column, utcnow
+from lms.models.common import (
+    CHILD_ROWS, Json, Timestamp, created_at_column, id_column, updated_at_column, utcnow,
+)
 
 CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
@@ -31,9 +33,9 @@ class Quiz(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
-    questions = relationship("Question", back_populates="quiz", passive_deletes=True,
+    questions = relationship("Question", back_populates="quiz", **CHILD_ROWS,
                              order_by="Question.order")
-    attempts = relationship("QuizAttempt", back_populates="quiz", passive_deletes=True)
+    attempts = relationship("QuizAttempt", back_populates="quiz", **CHILD_ROWS)
     course = relationship("Course", primaryjoin="foreign(Quiz.course_id) == Course.id",
                           viewonly=True)
     module = relationship("CourseModule", primaryjoin="foreign(Quiz.module_id) == CourseModule.id",

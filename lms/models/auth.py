@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
-    Timestamp, UserRole, created_at_column, id_column, pg_enum, updated_at_column,
+    CHILD_ROWS, Timestamp, UserRole, created_at_column, id_column, pg_enum, updated_at_column,
 )
 
 CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
@@ -30,10 +30,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
-    accounts = relationship("Account", back_populates="user", passive_deletes=True)
-    sessions = relationship("Session", back_populates="user", passive_deletes=True)
-    enrollments = relationship("Enrollment", back_populates="user", passive_deletes=True)
-    progress = relationship("CourseProgress", back_populates="user", passive_deletes=True)
+    accounts = relationship("Account", back_populates="user", **CHILD_ROWS)
+    sessions = relationship("Session", back_populates="user", **CHILD_ROWS)
+    enrollments = relationship("Enrollment", back_populates="user", **CHILD_ROWS)
+    progress = relationship("CourseProgress", back_populates="user", **CHILD_ROWS)
 
     def __str__(self) -> str:
         return self.email

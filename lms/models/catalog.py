@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
-    Difficulty, Money, TextArray, created_at_column, id_column, pg_enum, updated_at_column,
+    CHILD_ROWS, Difficulty, Money, TextArray, created_at_column, id_column, pg_enum,
+    updated_at_column,
 )
 
 CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
@@ -59,10 +60,10 @@ class Course(db.Model):
         "User", primaryjoin="foreign(Course.instructor_id) == User.id", viewonly=True,
         lazy="select",
     )
-    modules = relationship("CourseModule", back_populates="course", passive_deletes=True,
+    modules = relationship("CourseModule", back_populates="course", **CHILD_ROWS,
                            order_by="CourseModule.order")
-    enrollments = relationship("Enrollment", back_populates="course", passive_deletes=True)
-    progress = relationship("CourseProgress", back_populates="course", passive_deletes=True)
+    enrollments = relationship("Enrollment", back_populates="course", **CHILD_ROWS)
+    progress = relationship("CourseProgress", back_populates="course", **CHILD_ROWS)
 
     def __str__(self) -> str:
         return self.title
@@ -93,7 +94,7 @@ class CourseModule(db.Model):
     updated_at: Mapped[datetime] = updated_at_column()
 
     course = relationship("Course", back_populates="modules")
-    lessons = relationship("Lesson", back_populates="module", passive_deletes=True,
+    lessons = relationship("Lesson", back_populates="module", **CHILD_ROWS,
                            order_by="Lesson.order")
 
     def __str__(self) -> str:
@@ -117,7 +118,7 @@ class Lesson(db.Model):
     updated_at: Mapped[datetime] = updated_at_column()
 
     module = relationship("CourseModule", back_populates="lessons")
-    progress = relationship("LessonProgress", back_populates="lesson", passive_deletes=True)
+    progress = relationship("LessonProgress", back_populates="lesson", **CHILD_ROWS)
 
     def __str__(self) -> str:
         return self.title

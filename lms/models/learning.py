@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
-    EnrollmentStatus, Money, PaymentStatus, Timestamp, id_column, pg_enum, utcnow,
+    CHILD_ROWS, EnrollmentStatus, Money, PaymentStatus, Timestamp, id_column, pg_enum, utcnow,
 )
 
 CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
@@ -76,7 +76,7 @@ class CourseProgress(db.Model):
     user = relationship("User", back_populates="progress")
     course = relationship("Course", back_populates="progress")
     lesson_progress = relationship("LessonProgress", back_populates="progress",
-                                   passive_deletes=True)
+                                   **CHILD_ROWS)
 
 
 Index("course_progress_userId_lastAccessedAt_idx", CourseProgress.user_id,

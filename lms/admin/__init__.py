@@ -1,0 +1,25 @@
+"""Flask-Admin at /admin/: the shell (theme, index, menus); views come from the domain modules."""
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from lms.admin.base import StaffIndexView
+from lms.security import csp_nonce
+
+# Registered in this order; each entry is a function(admin) adding one domain's views.
+VIEW_REGISTRARS: list = []
+
+
+def init_admin(app: Flask) -> Admin:
+    """A new Admin and new view instances per app: Flask-Admin views keep per-app state."""
+    admin = Admin(
+        app,
+        name="LMS Admin",
+        # "default" is one of the swatches whose CSS has no web-font @import (works offline).
+        theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/lms_master.html"),
+        index_view=StaffIndexView(name="Home", url="/admin"),
+        csp_nonce_generator=csp_nonce,
+    )
+    for register in VIEW_REGISTRARS:
+        register(admin)
+    return admin

@@ -1,0 +1,167 @@
+"""The one place that decides access: base classes every admin view and page inherits.
+
+A view declares who may read it (`read_roles`), who may write (`write_roles`, or finer
+`create_roles`/`edit_roles`/`delete_roles`), and, when instructors may read it, how their
+rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
+details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
+"""
+from flask import abort
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_login import current_user
+
+from lms.auth.views import unauthorized
+from lms.db import db
+from lms.models import UserRole
+
+ADMIN = frozenset({UserRole.ADMIN})
+STAFF = frozenset({UserRole.ADMIN, UserRole.INSTRUCTOR})
+NOBODY = frozenset()
+
+
+def current_role() -> UserRole | None:
+    return current_user.role if current_user.is_authenticated else None
+
+
+class AccessRules:
+    """Role checks shared by pages and model views. `read_roles` must be declared."""
+
+    read_roles: frozenset | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Checked again at registration; here it catches typos such as a set of strings.
+        if cls.read_roles is not None and not all(isinstance(r, UserRole) for r in cls.read_roles):
+            raise TypeError(f"{cls.__name__}.read_roles must hold UserRole members")
+
+    def is_accessible(self) -> bool:
+        return current_role() in (self.read_roles or NOBODY)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return unauthorized()
+        abort(403)
+
+    @classmethod
+    def declares_access(cls) -> bool:
+        return cls.read_roles is not None
+
+
+class StaffPage(AccessRules, BaseView):
+    """A custom page (dashboard, report) in the admin."""
+
+
+class StaffIndexView(AccessRules, AdminIndexView):
+    """The admin home: greets the user with their role and the links they may use."""
+
+    read_roles = STAFF
+
+    @expose("/")
+    def index(self):
+        links = [
+            item for item in self.admin.menu()
+            if not item.is_category() and item.is_accessible() and item.is_visible()
+            and item.get_url() != self.url
+        ]
+        categories = [
+            (item.name, [c for c in item.get_children() if c.is_accessible() and c.is_visible()])
+            for item in self.admin.menu() if item.is_category()
+        ]
+        categories = [(name, children) for name, children in categories if children]
+        return self.render("admin/index.html", links=links, categories=categories)
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """select2 lookups that only return rows the current user may pick."""
+
+    def __init__(self, name, session, model, scope=None, **options):
+        super().__init__(name, session, model, **options)
+        self.scope = scope
+
+    def get_query(self):
+        query = super().get_query()
+        if self.scope is not None and current_role() is UserRole.INSTRUCTOR:
+            query = self.scope(query, current_user.user_id)
+        return query
+
+    def get_one(self, pk):
+        query = self.get_query().filter(self.pk == pk)
+        return query.first()
+
+
+class StaffModelView(AccessRules, ModelView):
+    """CRUD over one table with role rules and instructor row scoping."""
+
+    write_roles: frozenset = ADMIN
+    create_roles: frozenset | None = None
+    edit_roles: frozenset | None = None
+    delete_roles: frozenset | None = None
+    # f(query, instructor_user_id) -> query limited to that instructor's rows; required when
+    # instructors may read the view. ALL_ROWS says on purpose that nothing is hidden.
+    instructor_scope = None
+
+    can_view_details = True
+    can_export = False  # Flask-Admin's export loads every row; reports stream instead
+    simple_list_pager = True  # no COUNT(*) over millions of rows on every page
+    page_size = 25
+
+    def __init__(self, model, **kwargs):
+        if UserRole.INSTRUCTOR in (self.read_roles or NOBODY) and self.instructor_scope is None:
+            raise TypeError(f"{type(self).__name__}: instructors may read it, so it must "
+                            "declare instructor_scope")
+        super().__init__(model, db, **kwargs)
+
+    def _allowed(self, roles: frozenset | None) -> bool:
+        return current_role() in (self.write_roles if roles is None else roles)
+
+    @property
+    def can_create(self):
+        return self._allowed(self.create_roles)
+
+    @property
+    def can_edit(self):
+        return self._allowed(self.edit_roles)
+
+    @property
+    def can_delete(self):
+        return self._allowed(self.delete_roles)
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied is not None:
+            return denied
+        write_endpoints = {
+            "create_view": self.can_create, "edit_view": self.can_edit,
+            "delete_view": self.can_delete, "ajax_update": self.can_edit,
+            "action_view": self.can_edit or self.can_delete,
+        }
+        if name in write_endpoints and not write_endpoints[name]:
+            abort(403)
+        return None
+
+    def scoped(self, query):
+        if current_role() is UserRole.INSTRUCTOR:
+            return type(self).instructor_scope(query, current_user.user_id)
+        return query
+
+    def get_query(self):
+        return self.scoped(super().get_query())
+
+    def get_count_query(self):
+        return self.scoped(super().get_count_query())
+
+    def get_one(self, id):
+        """The row, if it exists and the user may see it; 404 otherwise (never a 500)."""
+        pk_column = self.model.__mapper__.primary_key[0]
+        if not isinstance(id, str) or not id or len(id) > 200 or "\x00" in id:
+            abort(404)
+        row = self.get_query().filter(pk_column == id).first()
+        if row is None:
+            abort(404)
+        return row
+
+
+def ALL_ROWS(query, _user_id):  # noqa: N802 (reads as a constant in view declarations)
+    """instructor_scope for tables every instructor may read in full."""
+    return query

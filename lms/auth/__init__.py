@@ -1,0 +1,1 @@
+"""Sign-in: credentials, throttling, the login pages and the role rules."""

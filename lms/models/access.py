@@ -1,0 +1,40 @@
+"""App-owned sign-in tables: staff credentials and failed-login counters (no platform table changes)."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import db
+from lms.models.common import Timestamp, utcnow
+
+
+class StaffCredential(db.Model):
+    """A password for a user of the platform who may sign in to the admin."""
+
+    __tablename__ = "admin_credentials"
+
+    user_id: Mapped[str] = mapped_column(
+        "userId", Text, ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"),
+        primary_key=True,
+    )
+    password_hash: Mapped[str] = mapped_column("passwordHash", Text, nullable=False)
+    password_changed_at: Mapped[datetime] = mapped_column(
+        "passwordChangedAt", Timestamp, nullable=False, default=utcnow
+    )
+    created_at: Mapped[datetime] = mapped_column("createdAt", Timestamp, nullable=False,
+                                                 default=utcnow)
+
+    user = relationship("User")
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins per key ("email:…" or "ip:…"), shared by every worker process."""
+
+    __tablename__ = "admin_login_throttle"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column("firstFailureAt", Timestamp,
+                                                       nullable=False)
+    last_failure_at: Mapped[datetime] = mapped_column("lastFailureAt", Timestamp, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column("lockedUntil", Timestamp)
