@@ -47,6 +47,9 @@ class AccessRules:
     def declares_access(cls) -> bool:
         return cls.read_roles is not None
 
+    def roles_for(self, endpoint_name: str) -> frozenset:
+        return self.read_roles or NOBODY
+
 
 class StaffPage(AccessRules, BaseView):
     """A custom page (dashboard, report) in the admin."""
@@ -112,31 +115,35 @@ class StaffModelView(AccessRules, ModelView):
                             "declare instructor_scope")
         super().__init__(model, db, **kwargs)
 
-    def _allowed(self, roles: frozenset | None) -> bool:
-        return current_role() in (self.write_roles if roles is None else roles)
-
     @property
     def can_create(self):
-        return self._allowed(self.create_roles)
+        return current_role() in self.roles_for("create_view")
 
     @property
     def can_edit(self):
-        return self._allowed(self.edit_roles)
+        return current_role() in self.roles_for("edit_view")
 
     @property
     def can_delete(self):
-        return self._allowed(self.delete_roles)
+        return current_role() in self.roles_for("delete_view")
+
+    def roles_for(self, endpoint_name: str) -> frozenset:
+        """Who may call one of this view's endpoints: the single source of the answer."""
+        create = self.write_roles if self.create_roles is None else self.create_roles
+        edit = self.write_roles if self.edit_roles is None else self.edit_roles
+        delete = self.write_roles if self.delete_roles is None else self.delete_roles
+        writes = {
+            "create_view": create, "edit_view": edit, "ajax_update": edit,
+            "delete_view": delete, "action_view": edit | delete,
+        }
+        read = self.read_roles or NOBODY
+        return read & writes[endpoint_name] if endpoint_name in writes else read
 
     def _handle_view(self, name, **kwargs):
         denied = super()._handle_view(name, **kwargs)
         if denied is not None:
             return denied
-        write_endpoints = {
-            "create_view": self.can_create, "edit_view": self.can_edit,
-            "delete_view": self.can_delete, "ajax_update": self.can_edit,
-            "action_view": self.can_edit or self.can_delete,
-        }
-        if name in write_endpoints and not write_endpoints[name]:
+        if current_role() not in self.roles_for(name):
             abort(403)
         return None
 
