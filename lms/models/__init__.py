@@ -28,3 +28,6 @@ __all__ = [
 from lms.models.access import LoginThrottle, StaffCredential  # noqa: E402
 
 __all__ += ["LoginThrottle", "StaffCredential"]
+from lms.models.audit import AuditEntry  # noqa: E402
+
+__all__ += ["AuditEntry"]

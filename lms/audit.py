@@ -1,0 +1,51 @@
+"""Writing to the audit log: one call per write, export or action done through the app."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from flask_login import current_user
+
+from lms.db import db
+from lms.models import AuditEntry
+
+# Values never written to the log, whatever table they come from.
+SECRET_FIELDS = {"refresh_token", "access_token", "id_token", "session_state", "sessionToken",
+                 "session_token", "token", "passwordHash", "password_hash", "correctAnswer",
+                 "correct_answer"}
+MASK = "••••"
+
+
+def jsonable(value):
+    """JSON-safe form of a column value: money stays exact as a string, times in ISO 8601."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def mask_secrets(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {key: (MASK if key in SECRET_FIELDS and value is not None else jsonable(value))
+            for key, value in values.items()}
+
+
+def record(action: str, table: str, row_id: str | None = None, *, before: dict | None = None,
+           after: dict | None = None, details: dict | None = None) -> AuditEntry:
+    """Add an entry to the current transaction (the caller's commit makes it durable)."""
+    signed_in = getattr(current_user, "is_authenticated", False)
+    entry = AuditEntry(
+        user_id=current_user.user_id if signed_in else None,
+        user_email=current_user.email if signed_in else None,
+        action=action, table_name=table, row_id=row_id,
+        before=mask_secrets(before), after=mask_secrets(after), details=jsonable(details),
+    )
+    db.session.add(entry)
+    return entry
