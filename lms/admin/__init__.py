@@ -6,8 +6,13 @@ from flask_admin.theme import Bootstrap4Theme
 from lms.admin.base import StaffIndexView
 from lms.security import csp_nonce
 
+from lms.admin import assessments, catalog, learning, payments, people, records
+
 # Registered in this order; each entry is a function(admin) adding one domain's views.
-VIEW_REGISTRARS: list = []
+VIEW_REGISTRARS: list = [
+    people.register, catalog.register, learning.register, payments.register,
+    assessments.register, records.register,
+]
 
 
 def init_admin(app: Flask) -> Admin:

@@ -10,7 +10,11 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
+from sqlalchemy import inspect
 
+from lms import audit
+from lms.admin.errors import friendly_message
+from lms.admin.fields import LmsForm
 from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
@@ -108,6 +112,10 @@ class StaffModelView(AccessRules, ModelView):
     can_export = False  # Flask-Admin's export loads every row; reports stream instead
     simple_list_pager = True  # no COUNT(*) over millions of rows on every page
     page_size = 25
+    can_set_page_size = True
+    page_size_options = (25, 50, 100)
+    form_base_class = LmsForm
+    column_display_actions = True
 
     def __init__(self, model, **kwargs):
         if UserRole.INSTRUCTOR in (self.read_roles or NOBODY) and self.instructor_scope is None:
@@ -167,6 +175,63 @@ class StaffModelView(AccessRules, ModelView):
         if row is None:
             abort(404)
         return row
+
+
+    # --- errors and the audit trail ----------------------------------------------------------
+
+    def handle_view_exception(self, exc):
+        """Flash a message a person understands; never the SQL. True: handled."""
+        from flask import flash
+        from sqlalchemy.exc import SQLAlchemyError
+        from wtforms.validators import ValidationError
+
+        if isinstance(exc, ValidationError):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, SQLAlchemyError):
+            flash(friendly_message(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def on_model_change(self, form, model, is_created):
+        changes = column_changes(model)
+        if is_created:
+            db.session.flush()  # the id exists now
+            audit.record("create", self.model.__tablename__, primary_key(model),
+                         after=column_values(model))
+        elif changes[1]:
+            audit.record("update", self.model.__tablename__, primary_key(model),
+                         before=changes[0], after=changes[1])
+
+    def on_model_delete(self, model):
+        audit.record("delete", self.model.__tablename__, primary_key(model),
+                     before=column_values(model))
+
+
+def primary_key(model) -> str | None:
+    # verification_tokens has no id and its key is a secret: name the row by its identifier.
+    return getattr(model, "id", None) or getattr(model, "identifier", None)
+
+
+def column_values(model) -> dict:
+    """Every column of the row, by database column name."""
+    mapper = inspect(model).mapper
+    return {attr.columns[0].name: getattr(model, attr.key) for attr in mapper.column_attrs
+            if attr.key != "search_vector"}
+
+
+def column_changes(model) -> tuple[dict, dict]:
+    """(before, after) of the columns changed in this unit of work."""
+    state = inspect(model)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes() and history.deleted:
+            name = attr.columns[0].name
+            old, new = history.deleted[0], getattr(model, attr.key)
+            if old != new:
+                before[name], after[name] = old, new
+    return before, after
 
 
 def ALL_ROWS(query, _user_id):  # noqa: N802 (reads as a constant in view declarations)

@@ -1,0 +1,135 @@
+"""Assessments: quizzes with their questions, attempts, and certificates."""
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from lms.admin import lookups, scopes
+from lms.admin.base import ADMIN, STAFF, StaffModelView
+from lms.admin.display import COURSE_LINK, USER_LINK, related_link, short_text
+from lms.admin.fields import JsonField
+from lms.models import Certificate, Question, Quiz, QuizAttempt
+
+CATEGORY = "Assessments"
+QUIZ_LINK = related_link("quiz", "quiz_id", "quiz", "deleted quiz")
+MODULE_LINK = related_link("module", "module_id", "course_module", "deleted module")
+QUESTION_TYPES = [("multiple_choice", "Multiple choice"), ("true_false", "True / false"),
+                  ("essay", "Essay")]
+
+
+class QuizView(StaffModelView):
+    read_roles = STAFF
+    write_roles = STAFF
+    instructor_scope = staticmethod(scopes.quizzes)
+
+    column_list = ["title", "course", "module", "passing_score", "max_attempts", "time_limit",
+                   "created_at"]
+    column_details_list = ["id", "title", "description", "course", "module", "passing_score",
+                           "max_attempts", "time_limit", "created_at", "updated_at"]
+    column_labels = {"passing_score": "Pass mark %", "max_attempts": "Max attempts",
+                     "time_limit": "Time limit (min)"}
+    column_formatters = {"course": COURSE_LINK, "module": MODULE_LINK}
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ["title"]
+    column_filters = ["passing_score", "created_at", "course_id"]
+    column_sortable_list = ["title", "passing_score", "max_attempts", "created_at"]
+    form_columns = ["course_id", "module_id", "title", "description", "passing_score",
+                    "max_attempts", "time_limit"]
+    form_args = {"passing_score": {"validators": [InputRequired(), NumberRange(0, 100)]},
+                 "max_attempts": {"validators": [InputRequired(), NumberRange(1, 1000)]},
+                 "time_limit": {"validators": [Optional(), NumberRange(1, 10_000)]}}
+    form_ajax_refs = {"course_id": lookups.course_lookup(), "module_id": lookups.module_lookup()}
+    form_extra_fields = {
+        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
+        "module_id": lookups.id_field(form_ajax_refs["module_id"], "Module", "deleted module",
+                                      allow_blank=True),
+    }
+    # Correct answers appear only here, in the form of someone allowed to edit the quiz.
+    inline_models = [(Question, {
+        "form_columns": ["id", "order", "type", "question", "options", "correct_answer",
+                         "points"],
+        "form_overrides": {"options": JsonField},
+        "form_choices": {"type": QUESTION_TYPES},
+        "form_args": {"order": {"validators": [InputRequired(), NumberRange(0, 100_000)]},
+                      "points": {"validators": [InputRequired(), NumberRange(0, 1000)]}},
+        "form_label": "Question",
+    })]
+
+
+class QuestionView(StaffModelView):
+    read_roles = STAFF
+    write_roles = STAFF
+    instructor_scope = staticmethod(scopes.questions)
+
+    # No correct answer in the list or details: only the edit form shows it.
+    column_list = ["quiz", "order", "type", "question", "points"]
+    column_details_list = ["id", "quiz", "order", "type", "question", "options", "points",
+                           "created_at", "updated_at"]
+    column_formatters = {"quiz": QUIZ_LINK, "question": short_text(100)}
+    column_default_sort = [("quiz_id", False), ("order", False)]
+    column_searchable_list = ["question"]
+    column_filters = ["type", "points", "quiz_id"]
+    column_sortable_list = ["order", "type", "points"]
+    form_columns = ["quiz_id", "order", "type", "question", "options", "correct_answer", "points"]
+    form_choices = {"type": QUESTION_TYPES}
+    form_args = {"order": {"validators": [InputRequired(), NumberRange(0, 100_000)]},
+                 "points": {"validators": [InputRequired(), NumberRange(0, 1000)]}}
+    form_ajax_refs = {"quiz_id": lookups.quiz_lookup()}
+    form_extra_fields = {
+        "quiz_id": lookups.id_field(form_ajax_refs["quiz_id"], "Quiz", "deleted quiz"),
+        "options": JsonField("Options", description='For multiple choice, e.g. ["A", "B"].'),
+    }
+
+
+class QuizAttemptView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.quiz_attempts)
+
+    column_list = ["quiz", "user", "score", "passed", "started_at", "completed_at"]
+    column_details_list = ["id", "quiz", "user", "score", "passed", "answers", "started_at",
+                           "completed_at"]
+    column_formatters = {"quiz": QUIZ_LINK, "user": USER_LINK}
+    column_default_sort = ("started_at", True)
+    column_filters = ["passed", "score", "started_at", "quiz_id", "user_id"]
+    column_sortable_list = ["score", "passed", "started_at", "completed_at"]
+    form_columns = ["quiz_id", "user_id", "score", "passed", "answers", "started_at",
+                    "completed_at"]
+    form_args = {"score": {"validators": [InputRequired(), NumberRange(0, 100)]}}
+    form_ajax_refs = {"quiz_id": lookups.quiz_lookup(), "user_id": lookups.user_lookup()}
+    form_extra_fields = {
+        "quiz_id": lookups.id_field(form_ajax_refs["quiz_id"], "Quiz", "deleted quiz"),
+        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
+        "answers": JsonField("Answers", required=True),
+    }
+
+
+class CertificateView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.certificates)
+
+    column_list = ["certificate_no", "user", "course", "issued_at", "expires_at"]
+    column_details_list = ["id", "certificate_no", "user", "course", "issued_at", "expires_at",
+                           "pdf_url"]
+    column_labels = {"certificate_no": "Certificate no.", "pdf_url": "PDF URL"}
+    column_formatters = {"user": USER_LINK, "course": COURSE_LINK}
+    column_default_sort = ("issued_at", True)
+    column_searchable_list = ["certificate_no"]
+    column_filters = ["issued_at", "expires_at", "user_id", "course_id"]
+    column_sortable_list = ["certificate_no", "issued_at", "expires_at"]
+    form_columns = ["certificate_no", "user_id", "course_id", "issued_at", "expires_at",
+                    "pdf_url"]
+    form_args = {"certificate_no": {"validators": [InputRequired()]}}
+    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
+    form_extra_fields = {
+        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
+        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
+    }
+
+
+def register(admin):
+    admin.add_view(QuizView(Quiz, name="Quizzes", category=CATEGORY, endpoint="quiz"))
+    admin.add_view(QuestionView(Question, name="Questions", category=CATEGORY,
+                                endpoint="question"))
+    admin.add_view(QuizAttemptView(QuizAttempt, name="Quiz attempts", category=CATEGORY,
+                                   endpoint="quiz_attempt"))
+    admin.add_view(CertificateView(Certificate, name="Certificates", category=CATEGORY,
+                                   endpoint="certificate"))

@@ -1,0 +1,113 @@
+"""Learning: enrollments, course progress and lesson progress."""
+from wtforms.validators import InputRequired, NumberRange, Regexp
+
+from lms.admin import lookups, scopes
+from lms.admin.base import ADMIN, STAFF, StaffModelView
+from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money, related_link
+from lms.admin.fields import MoneyField
+from lms.models import CourseProgress, Enrollment, LessonProgress
+
+CATEGORY = "Learning"
+COUNT_ARGS = {"validators": [InputRequired(), NumberRange(min=0, max=1_000_000)]}
+
+
+class EnrollmentView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.enrollments)
+
+    column_list = ["user", "course", "status", "payment_status", "payment_amount", "enrolled_at",
+                   "completed_at", "expires_at"]
+    column_details_list = ["id", "user", "course", "status", "payment_status", "payment_amount",
+                           "payment_currency", "enrolled_at", "completed_at", "expires_at"]
+    column_labels = {"payment_status": "Payment", "payment_amount": "Amount",
+                     "payment_currency": "Currency", "enrolled_at": "Enrolled",
+                     "completed_at": "Completed", "expires_at": "Expires"}
+    column_formatters = {"user": USER_LINK, "course": COURSE_LINK, "status": enum_name,
+                         "payment_status": enum_name, "payment_amount": money}
+    column_default_sort = ("enrolled_at", True)
+    column_filters = ["status", "payment_status", "enrolled_at", "completed_at", "expires_at",
+                      "payment_amount", "user_id", "course_id"]
+    column_sortable_list = ["status", "payment_status", "payment_amount", "enrolled_at",
+                            "completed_at", "expires_at"]
+    form_columns = ["user_id", "course_id", "status", "payment_status", "payment_amount",
+                    "payment_currency", "enrolled_at", "completed_at", "expires_at"]
+    form_overrides = {"payment_amount": MoneyField}
+    form_args = {"payment_currency": {"validators": [Regexp(r"^[A-Z]{3}$",
+                                                            message="A 3-letter code, e.g. USD.")]},
+                 "payment_amount": {"validators": [InputRequired()]}}
+    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
+    form_extra_fields = {
+        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
+        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
+    }
+
+
+class CourseProgressView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.course_progress)
+
+    column_list = ["user", "course", "progress_percent", "completed_lessons", "total_lessons",
+                   "last_accessed_at", "completed_at"]
+    column_details_list = ["id", "user", "course", "progress_percent", "completed_lessons",
+                           "total_lessons", "started_at", "last_accessed_at", "completed_at"]
+    column_labels = {"progress_percent": "Progress %", "completed_lessons": "Lessons done",
+                     "total_lessons": "Lessons", "last_accessed_at": "Last active",
+                     "started_at": "Started", "completed_at": "Completed"}
+    column_formatters = {"user": USER_LINK, "course": COURSE_LINK}
+    column_default_sort = ("last_accessed_at", True)
+    column_filters = ["progress_percent", "last_accessed_at", "completed_at", "user_id",
+                      "course_id"]
+    column_sortable_list = ["progress_percent", "completed_lessons", "last_accessed_at",
+                            "completed_at"]
+    form_columns = ["user_id", "course_id", "completed_lessons", "total_lessons",
+                    "progress_percent", "started_at", "last_accessed_at", "completed_at"]
+    form_args = {"completed_lessons": COUNT_ARGS, "total_lessons": COUNT_ARGS,
+                 "progress_percent": {"validators": [InputRequired(), NumberRange(0, 100)]}}
+    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
+    form_extra_fields = {
+        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
+        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
+    }
+
+
+LESSON_LINK = related_link("lesson", "lesson_id", "lesson", "deleted lesson")
+PROGRESS_LINK = related_link("progress", "progress_id", "course_progress", "deleted progress")
+
+
+class LessonProgressView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.lesson_progress)
+
+    column_list = ["progress", "lesson", "completed", "watch_time_seconds", "last_watched_at",
+                   "completed_at"]
+    column_details_list = ["id", "progress", "lesson", "completed", "completed_at",
+                           "watch_time_seconds", "last_watched_at"]
+    column_labels = {"progress": "Course progress", "watch_time_seconds": "Watched (s)",
+                     "last_watched_at": "Last watched", "completed_at": "Completed"}
+    column_formatters = {"progress": PROGRESS_LINK, "lesson": LESSON_LINK}
+    column_default_sort = ("last_watched_at", True)
+    column_filters = ["completed", "last_watched_at", "progress_id", "lesson_id"]
+    column_sortable_list = ["completed", "watch_time_seconds", "last_watched_at"]
+    form_columns = ["progress_id", "lesson_id", "completed", "completed_at",
+                    "watch_time_seconds", "last_watched_at"]
+    form_args = {"watch_time_seconds": {"validators": [InputRequired(),
+                                                       NumberRange(0, 2**31 - 1)]}}
+    form_ajax_refs = {"progress_id": lookups.progress_lookup(),
+                      "lesson_id": lookups.lesson_lookup()}
+    form_extra_fields = {
+        "progress_id": lookups.id_field(form_ajax_refs["progress_id"], "Course progress",
+                                        "deleted progress"),
+        "lesson_id": lookups.id_field(form_ajax_refs["lesson_id"], "Lesson", "deleted lesson"),
+    }
+
+
+def register(admin):
+    admin.add_view(EnrollmentView(Enrollment, name="Enrollments", category=CATEGORY,
+                                  endpoint="enrollment"))
+    admin.add_view(CourseProgressView(CourseProgress, name="Course progress", category=CATEGORY,
+                                      endpoint="course_progress"))
+    admin.add_view(LessonProgressView(LessonProgress, name="Lesson progress", category=CATEGORY,
+                                      endpoint="lesson_progress"))

@@ -1,0 +1,47 @@
+"""Payments: transactions (kept when their user or course is deleted)."""
+from wtforms.validators import InputRequired, Optional, Regexp
+
+from lms.admin import lookups, scopes
+from lms.admin.base import ADMIN, STAFF, StaffModelView
+from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
+from lms.admin.fields import JsonField, MoneyField
+from lms.models import Transaction
+
+
+class TransactionView(StaffModelView):
+    read_roles = STAFF
+    write_roles = ADMIN
+    instructor_scope = staticmethod(scopes.transactions)
+
+    column_list = ["created_at", "user", "course", "amount", "currency", "status", "provider",
+                   "provider_txn_id"]
+    column_details_list = ["id", "user", "course", "amount", "currency", "status", "provider",
+                           "provider_txn_id", "details", "created_at", "updated_at"]
+    column_labels = {"provider_txn_id": "Provider txn id", "details": "Metadata",
+                     "created_at": "Created", "updated_at": "Updated"}
+    column_formatters = {"user": USER_LINK, "course": COURSE_LINK, "amount": money,
+                         "status": enum_name}
+    column_default_sort = ("created_at", True)
+    column_searchable_list = ["provider_txn_id"]
+    column_filters = ["status", "provider", "amount", "created_at", "currency", "user_id",
+                      "course_id"]
+    column_sortable_list = ["created_at", "amount", "status", "provider"]
+    form_columns = ["user_id", "course_id", "amount", "currency", "status", "provider",
+                    "provider_txn_id", "details"]
+    form_overrides = {"amount": MoneyField}
+    form_args = {
+        "amount": {"validators": [InputRequired()]},
+        "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
+        "provider_txn_id": {"validators": [Optional()], "filters": [lambda v: v or None]},
+    }
+    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
+    form_extra_fields = {
+        "user_id": lookups.id_field(form_ajax_refs["user_id"], "User", "deleted user"),
+        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
+        "details": JsonField("Metadata"),
+    }
+
+
+def register(admin):
+    admin.add_view(TransactionView(Transaction, name="Transactions", category="Payments",
+                                   endpoint="transaction"))
