@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.db import ensure_database
+from support import (  # noqa: F401 (re-exported for older tests)
+    STAFF_PASSWORD, csrf_token_from, database_url, drop_database, sign_in,
+)
 
 TEMPLATE_DB = "lms_test_template"
 CHROMIUM = "/usr/bin/chromium"
@@ -38,10 +40,6 @@ def pg_maintenance_url(tmp_path_factory):
     yield server.get_uri(driver="psycopg")
     server.cleanup()
     shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def database_url(maintenance_url: str, name: str) -> str:
-    return make_url(maintenance_url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,13 +76,6 @@ def template_database(pg_maintenance_url):
     ensure_database(pg_maintenance_url, TEMPLATE_DB)
     migrate_to_head(database_url(pg_maintenance_url, TEMPLATE_DB))
     return TEMPLATE_DB
-
-
-def drop_database(maintenance_url: str, name: str) -> None:
-    engine = create_engine(maintenance_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 @pytest.fixture
@@ -200,16 +191,6 @@ def page(chromium, live_server):
 
 # --- staff and sign-in ---------------------------------------------------------------------
 
-STAFF_PASSWORD = "correct-horse-battery"
-
-
-def csrf_token_from(html: str) -> str:
-    import re
-
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no csrf_token field on the page"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -231,12 +212,6 @@ def make_staff(app):
 
     return make
 
-
-def sign_in(client, email, password=STAFF_PASSWORD, next_url=None):
-    """Sign in through the real form (CSRF token scraped from the page)."""
-    url = "/login" + (f"?next={next_url}" if next_url else "")
-    token = csrf_token_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"email": email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ view does not declare who may use it fails here.
 import re
 
 import pytest
-from conftest import csrf_token_from, sign_in
+from support import csrf_token_from, sign_in
 
 from lms.auth.endpoints import PUBLIC, admin_view_for, declared_access
 from lms.db import db

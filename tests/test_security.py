@@ -1,7 +1,7 @@
 """Security headers on every page, and error pages that never show SQL or a stack trace."""
 import re
 
-from conftest import csrf_token_from
+from support import csrf_token_from
 from flask import abort
 
 from lms.models import UserRole
@@ -52,7 +52,7 @@ def test_not_found_page_is_in_the_admin_look(client):
 
 
 def test_forbidden_and_server_errors_show_no_internals(db_url, make_staff):
-    from conftest import sign_in
+    from support import sign_in
 
     from lms import create_app
 
@@ -86,3 +86,9 @@ def test_too_many_requests_page(client, make_staff):
                                                "csrf_token": token})
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
+
+
+def test_admin_list_and_form_pages_have_no_inline_handlers(admin_client):
+    for url in ("/admin/course/", "/admin/course/new/", "/admin/quiz/new/", "/admin/user/"):
+        page = admin_client.get(url).get_data(as_text=True)
+        assert "onclick=" not in page and "javascript:" not in page, url

@@ -4,6 +4,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from lms.admin.base import StaffIndexView
+from lms.admin.csp_templates import CspSafeLoader
 from lms.security import csp_nonce
 
 from lms.admin import assessments, catalog, learning, payments, people, records
@@ -13,6 +14,10 @@ VIEW_REGISTRARS: list = [
     people.register, catalog.register, learning.register, payments.register,
     assessments.register, records.register,
 ]
+from lms.reports import views as report_views  # noqa: E402  (the Reports page, issue 7)
+VIEW_REGISTRARS.append(report_views.register)
+from lms.analytics import views as analytics_views  # noqa: E402  (the dashboards, issue 6)
+VIEW_REGISTRARS.append(analytics_views.register)
 
 
 def init_admin(app: Flask) -> Admin:
@@ -27,4 +32,5 @@ def init_admin(app: Flask) -> Admin:
     )
     for register in VIEW_REGISTRARS:
         register(admin)
+    app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
     return admin

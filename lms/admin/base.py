@@ -10,11 +10,11 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from lms import audit
 from lms.admin.errors import friendly_message
-from lms.admin.fields import LmsForm
+from lms.admin.fields import LmsForm, LmsModelConverter
 from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
@@ -93,8 +93,12 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return query
 
     def get_one(self, pk):
-        query = self.get_query().filter(self.pk == pk)
-        return query.first()
+        """The row, only if the lookup could have offered it (scope and filters apply)."""
+        query = self.get_query().filter(getattr(self.model, self.pk) == pk)
+        for condition in self.filters or ():
+            query = query.filter(text(condition))
+        with db.session.no_autoflush:
+            return query.first()
 
 
 class StaffModelView(AccessRules, ModelView):
@@ -115,6 +119,7 @@ class StaffModelView(AccessRules, ModelView):
     can_set_page_size = True
     page_size_options = (25, 50, 100)
     form_base_class = LmsForm
+    model_form_converter = LmsModelConverter
     column_display_actions = True
 
     def __init__(self, model, **kwargs):

@@ -3,11 +3,13 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import BaseForm
+from flask_admin.model.form import converts
 from flask_admin.model.fields import AjaxSelectField
 from flask_admin.model.widgets import AjaxSelect2Widget
 from markupsafe import Markup
-from wtforms import DecimalField, StringField, TextAreaField
+from wtforms import DecimalField, FloatField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 MONEY_PATTERN = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
@@ -196,4 +198,15 @@ class IdLookupField(AjaxSelectField):
         setattr(obj, name, self.chosen_id)
 
 
-__all__ = ["LmsForm", "MoneyField", "JsonField", "TextListField", "IdLookupField", "StringField"]
+
+
+class LmsModelConverter(AdminModelConverter):
+    """Flask-Admin's converter, plus DOUBLE PRECISION columns.
+
+    SQLAlchemy 2.1's Float no longer derives from Numeric, so Flask-Admin 2.2.1 silently
+    leaves Float/Double columns (quiz scores, completion rates) out of every form.
+    """
+
+    @converts("Float")
+    def conv_float(self, column, field_args, **extra):
+        return FloatField(**field_args)

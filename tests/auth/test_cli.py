@@ -1,5 +1,5 @@
 """`flask user create / set-password / set-role`."""
-from conftest import sign_in
+from support import sign_in
 
 from lms.db import db
 from lms.models import User, UserRole

@@ -1,5 +1,5 @@
 """Who can sign in, where they land, and what signing out and changing a password do."""
-from conftest import STAFF_PASSWORD, csrf_token_from, sign_in
+from support import STAFF_PASSWORD, csrf_token_from, sign_in
 
 from lms.models import User, UserRole
 

@@ -1,7 +1,7 @@
 """Repeated failed sign-ins are slowed, then refused for a while, then allowed again."""
 from datetime import timedelta
 
-from conftest import sign_in
+from support import sign_in
 from sqlalchemy import update
 
 from lms.auth import throttle
