@@ -5,12 +5,13 @@ A view declares who may read it (`read_roles`), who may write (`write_roles`, or
 rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
 details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
 """
-from flask import abort
+from flask import abort, flash
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms import audit
 from lms.admin.errors import friendly_message
@@ -160,6 +161,34 @@ class StaffModelView(AccessRules, ModelView):
             abort(403)
         return None
 
+    def _get_list_extra_args(self):
+        """The list's query string, made safe: no negative page, no NUL, a bounded search."""
+        args = super()._get_list_extra_args()
+        args.page = max(args.page or 0, 0)
+        if args.search:
+            args.search = args.search.replace("\x00", "")[:200].strip() or None
+        return args
+
+    def _get_list_filter_args(self):
+        try:
+            return super()._get_list_filter_args()
+        except (KeyError, ValueError, LookupError):  # e.g. an enum filter given "abc"
+            flash("A filter value was not understood; showing the list without filters.",
+                  "error")
+            return None
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        """A filter value the column cannot hold (e.g. status=abc) shows a message, not a 500."""
+        try:
+            return super().get_list(page, sort_column, sort_desc, search, filters, execute,
+                                    page_size)
+        except (SQLAlchemyError, KeyError, ValueError, LookupError):
+            db.session.rollback()
+            flash("A filter or search value was not understood; showing the list without it.",
+                  "error")
+            return super().get_list(0, sort_column, sort_desc, None, None, execute, page_size)
+
     def scoped(self, query):
         if current_role() is UserRole.INSTRUCTOR:
             return type(self).instructor_scope(query, current_user.user_id)
@@ -186,8 +215,6 @@ class StaffModelView(AccessRules, ModelView):
 
     def handle_view_exception(self, exc):
         """Flash a message a person understands; never the SQL. True: handled."""
-        from flask import flash
-        from sqlalchemy.exc import SQLAlchemyError
         from wtforms.validators import ValidationError
 
         if isinstance(exc, ValidationError):

@@ -29,13 +29,19 @@ def slugify(text: str) -> str:
 def unique_slug(title: str, exclude_id: str | None = None) -> str:
     """A slug from the title, with -2, -3… added when it is taken."""
     base = slugify(title)
-    taken = set(db.session.scalars(
-        select(Course.slug).where(Course.slug.like(f"{base}%"), Course.id != (exclude_id or ""))
-    ))
+    with db.session.no_autoflush:  # the course being saved is not complete yet
+        taken = set(db.session.scalars(select(Course.slug).where(
+            Course.slug.like(f"{base}%"), Course.id != (exclude_id or ""))))
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def slug_taken(slug: str, course_id: str | None) -> bool:
+    with db.session.no_autoflush:
+        return db.session.scalar(select(Course.id).where(
+            Course.slug == slug, Course.id != (course_id or ""))) is not None
 
 
 INSTRUCTOR_LINK = related_link("instructor", "instructor_id", "user", "no instructor / deleted")
@@ -108,8 +114,7 @@ class CourseView(StaffModelView):
             model.instructor_id = current_user.user_id
         if not model.slug:
             model.slug = unique_slug(model.title, model.id)
-        elif db.session.scalar(select(Course.id).where(Course.slug == model.slug,
-                                                       Course.id != (model.id or ""))):
+        elif slug_taken(model.slug, model.id):
             raise ValidationError(f"The slug “{model.slug}” is taken; try "
                                   f"“{unique_slug(model.slug, model.id)}”.")
         super().on_model_change(form, model, is_created)

@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 MONEY_PATTERN = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
 MAX_LINE_LENGTH = 2_000  # single-line inputs: titles, names, emails, URLs, slugs
 MAX_TEXT_LENGTH = 500_000  # long text: lesson content, descriptions
+LONG_TEXT_COLUMNS = {"description", "content", "question", "correctAnswer"}
 
 
 class LmsForm(BaseForm):
@@ -210,3 +211,12 @@ class LmsModelConverter(AdminModelConverter):
     @converts("Float")
     def conv_float(self, column, field_args, **extra):
         return FloatField(**field_args)
+
+    @converts("Text")
+    def conv_text(self, column, field_args, **extra):
+        # Prisma maps every String to TEXT; only real prose gets a textarea (and the long limit).
+        if column.name in LONG_TEXT_COLUMNS:
+            field_args.setdefault("render_kw", {"rows": 6})
+            return TextAreaField(**field_args)
+        self._string_common(column=column, field_args=field_args, **extra)
+        return StringField(**field_args)
