@@ -29,6 +29,7 @@ def sign_in_details(url: str, seeded: bool) -> str:
     else:
         lines.append("Demo accounts (if this database was seeded with the demo data):")
     for email, role in DEMO_ACCOUNTS:
-        lines.append(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}")
+        note = "  (students are refused: shows the message)" if role == "STUDENT" else ""
+        lines.append(f"  {role:<10} {email:<28} password: {DEMO_PASSWORD}{note}")
     lines.append("Create your own with: flask --app app user create EMAIL --role ADMIN")
     return "\n".join(lines)

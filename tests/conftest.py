@@ -171,9 +171,20 @@ def chromium():
         browser.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
 @pytest.fixture
-def page(chromium, live_server):
-    """A fresh browser page; records console errors and any request leaving 127.0.0.1."""
+def page(request, chromium, live_server):
+    """A fresh browser page; records console errors and any request leaving 127.0.0.1.
+
+    A failing test leaves a screenshot in $TMPDIR/lms-browser-failures/ to look at.
+    """
     context = chromium.new_context(base_url=live_server)
     page = context.new_page()
     page.console_errors = []
@@ -186,6 +197,10 @@ def page(chromium, live_server):
 
     page.on("request", watch)
     yield page
+    if getattr(request.node, "failed_call", False):
+        folder = Path(tempfile.gettempdir()) / "lms-browser-failures"
+        folder.mkdir(exist_ok=True)
+        page.screenshot(path=str(folder / f"{request.node.name}.png"), full_page=True)
     context.close()
 
 

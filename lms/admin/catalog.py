@@ -80,6 +80,7 @@ class CourseView(StaffModelView):
         "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
         "price": {"validators": [InputRequired()]},
     }
+    form_widget_args = {"slug": {"required": False}}  # empty: proposed from the title
     form_ajax_refs = {"instructor_id": lookups.user_lookup("instructor_id", staff_only=True)}
     form_extra_fields = {"instructor_id": lookups.id_field(
         form_ajax_refs["instructor_id"], "Instructor", "deleted user", allow_blank=True)}
@@ -88,6 +89,9 @@ class CourseView(StaffModelView):
         "form_args": {"order": ORDER_ARGS, "duration": MINUTES_ARGS},
         "form_label": "Module",
     })]
+
+    def search_placeholder(self):
+        return "Search titles and descriptions"
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """Full-text search on the search_vector GIN index, best matches first."""

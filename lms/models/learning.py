@@ -75,6 +75,11 @@ class CourseProgress(db.Model):
 
     user = relationship("User", back_populates="progress")
     course = relationship("Course", back_populates="progress")
+
+    def __str__(self) -> str:
+        # No related names here: lists would load them row by row.
+        return f"{self.progress_percent}% · {self.id}"
+
     lesson_progress = relationship("LessonProgress", back_populates="progress",
                                    **CHILD_ROWS)
 
