@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import Enum
 
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from lms.db import db
 from lms.models import AuditEntry
@@ -49,3 +50,48 @@ def record(action: str, table: str, row_id: str | None = None, *, before: dict |
     )
     db.session.add(entry)
     return entry
+
+
+def primary_key(model) -> str | None:
+    # verification_tokens has no id and its key is a secret: name the row by its identifier.
+    return getattr(model, "id", None) or getattr(model, "identifier", None)
+
+
+def column_values(model) -> dict:
+    """Every column of the row, by database column name."""
+    mapper = inspect(model).mapper
+    return {attr.columns[0].name: getattr(model, attr.key) for attr in mapper.column_attrs
+            if attr.key != "search_vector"}
+
+
+def column_changes(model) -> tuple[dict, dict]:
+    """(before, after) of the columns changed in this unit of work."""
+    state = inspect(model)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes() and history.deleted:
+            name = attr.columns[0].name
+            old, new = history.deleted[0], getattr(model, attr.key)
+            if old != new:
+                before[name], after[name] = old, new
+    return before, after
+
+
+def record_create(model, **details) -> AuditEntry:
+    return record("create", model.__tablename__, primary_key(model), after=column_values(model),
+                  details=details or None)
+
+
+def record_update(model, **details) -> AuditEntry | None:
+    """Only the changed columns, before and after; nothing when nothing changed."""
+    before, after = column_changes(model)
+    if not after:
+        return None
+    return record("update", model.__tablename__, primary_key(model), before=before, after=after,
+                  details=details or None)
+
+
+def record_delete(model, **details) -> AuditEntry:
+    return record("delete", model.__tablename__, primary_key(model), before=column_values(model),
+                  details=details or None)

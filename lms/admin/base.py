@@ -5,20 +5,23 @@ A view declares who may read it (`read_roles`), who may write (`write_roles`, or
 rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
 details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
 """
-from flask import abort, flash
+from flask import abort, flash, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms import audit
+from lms.admin.concurrency import ConflictDetection
+from lms.admin.deletion import DeleteWithPreview
 from lms.admin.errors import friendly_message
 from lms.admin.fields import LmsForm, LmsModelConverter
 from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
+from lms.operations import OperationRefused
 
 ADMIN = frozenset({UserRole.ADMIN})
 STAFF = frozenset({UserRole.ADMIN, UserRole.INSTRUCTOR})
@@ -102,13 +105,15 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             return query.first()
 
 
-class StaffModelView(AccessRules, ModelView):
+class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelView):
     """CRUD over one table with role rules and instructor row scoping."""
 
     write_roles: frozenset = ADMIN
     create_roles: frozenset | None = None
     edit_roles: frozenset | None = None
     delete_roles: frozenset | None = None
+    # Extra @expose'd endpoints that write (e.g. an "enroll" page): they need edit rights.
+    write_endpoints: frozenset = frozenset()
     # f(query, instructor_user_id) -> query limited to that instructor's rows; required when
     # instructors may read the view. ALL_ROWS says on purpose that nothing is hidden.
     instructor_scope = None
@@ -121,6 +126,7 @@ class StaffModelView(AccessRules, ModelView):
     page_size_options = (25, 50, 100)
     form_base_class = LmsForm
     model_form_converter = LmsModelConverter
+    details_template = "admin/lms_details.html"
     column_display_actions = True
 
     def __init__(self, model, **kwargs):
@@ -149,7 +155,7 @@ class StaffModelView(AccessRules, ModelView):
         writes = {
             "create_view": create, "edit_view": edit, "ajax_update": edit,
             "delete_view": delete, "action_view": edit | delete,
-        }
+        } | {name: edit for name in self.write_endpoints}
         read = self.read_roles or NOBODY
         return read & writes[endpoint_name] if endpoint_name in writes else read
 
@@ -211,7 +217,30 @@ class StaffModelView(AccessRules, ModelView):
         return row
 
 
-    # --- errors and the audit trail ----------------------------------------------------------
+    def history_url(self, model) -> str | None:
+        """The audit log filtered to this row, for admins (who may read the log)."""
+        if current_role() is not UserRole.ADMIN or not hasattr(model, "id"):
+            return None
+        return url_for("audit_log.index_view", table=self.model.__tablename__, row=model.id)
+
+    # --- operations, errors and the audit trail -------------------------------------------------
+
+    def run_operation(self, work, done: str):
+        """Run `work()` as one transaction; flash `done` (formatted with its result) or why not."""
+        try:
+            result = work()
+            db.session.commit()
+        except OperationRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return None
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            flash(friendly_message(error), "error")
+            return None
+        flash(done.format(result=result), "success")
+        return result
+
 
     def handle_view_exception(self, exc):
         """Flash a message a person understands; never the SQL. True: handled."""
@@ -226,44 +255,14 @@ class StaffModelView(AccessRules, ModelView):
         return super().handle_view_exception(exc)
 
     def on_model_change(self, form, model, is_created):
-        changes = column_changes(model)
         if is_created:
             db.session.flush()  # the id exists now
-            audit.record("create", self.model.__tablename__, primary_key(model),
-                         after=column_values(model))
-        elif changes[1]:
-            audit.record("update", self.model.__tablename__, primary_key(model),
-                         before=changes[0], after=changes[1])
+            audit.record_create(model)
+        else:
+            audit.record_update(model)
 
     def on_model_delete(self, model):
-        audit.record("delete", self.model.__tablename__, primary_key(model),
-                     before=column_values(model))
-
-
-def primary_key(model) -> str | None:
-    # verification_tokens has no id and its key is a secret: name the row by its identifier.
-    return getattr(model, "id", None) or getattr(model, "identifier", None)
-
-
-def column_values(model) -> dict:
-    """Every column of the row, by database column name."""
-    mapper = inspect(model).mapper
-    return {attr.columns[0].name: getattr(model, attr.key) for attr in mapper.column_attrs
-            if attr.key != "search_vector"}
-
-
-def column_changes(model) -> tuple[dict, dict]:
-    """(before, after) of the columns changed in this unit of work."""
-    state = inspect(model)
-    before, after = {}, {}
-    for attr in state.mapper.column_attrs:
-        history = state.attrs[attr.key].history
-        if history.has_changes() and history.deleted:
-            name = attr.columns[0].name
-            old, new = history.deleted[0], getattr(model, attr.key)
-            if old != new:
-                before[name], after[name] = old, new
-    return before, after
+        audit.record_delete(model)
 
 
 def ALL_ROWS(query, _user_id):  # noqa: N802 (reads as a constant in view declarations)

@@ -2,6 +2,7 @@
 import re
 import unicodedata
 
+from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
@@ -12,6 +13,8 @@ from lms.admin.display import enum_name, money, related_link, short_text, text_l
 from lms.admin.fields import MoneyField, TextListField
 from lms.db import db
 from lms.models import Course, CourseModule, Lesson, Media, UserRole
+from lms.operations import progress as progress_ops
+from lms.operations.housekeeping import set_course_flag
 
 CATEGORY = "Catalog"
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -44,6 +47,8 @@ def slug_taken(slug: str, course_id: str | None) -> bool:
             Course.slug == slug, Course.id != (course_id or ""))) is not None
 
 
+FLAG_DONE = {"publish": "Published", "unpublish": "Unpublished", "feature": "Featured",
+             "unfeature": "Stopped featuring"}
 INSTRUCTOR_LINK = related_link("instructor", "instructor_id", "user", "no instructor / deleted")
 
 
@@ -89,6 +94,34 @@ class CourseView(StaffModelView):
         "form_args": {"order": ORDER_ARGS, "duration": MINUTES_ARGS},
         "form_label": "Module",
     })]
+
+    @action("publish", "Publish", "Publish the selected courses?")
+    def action_publish(self, ids):
+        self.flag(ids, "publish")
+
+    @action("unpublish", "Unpublish", "Unpublish the selected courses?")
+    def action_unpublish(self, ids):
+        self.flag(ids, "unpublish")
+
+    @action("feature", "Feature", "Feature the selected courses on the home page?")
+    def action_feature(self, ids):
+        self.flag(ids, "feature")
+
+    @action("unfeature", "Unfeature", "Stop featuring the selected courses?")
+    def action_unfeature(self, ids):
+        self.flag(ids, "unfeature")
+
+    @action("recompute_progress", "Recompute progress", "Recompute every student's progress "
+            "in the selected courses from their lesson progress?")
+    def action_recompute_progress(self, ids):
+        own = [row.id for row in self.get_query().filter(Course.id.in_(ids))]
+        self.run_operation(lambda: progress_ops.recompute(course_ids=own),
+                           "{result} course progress row(s) corrected.")
+
+    def flag(self, ids, change):
+        query = self.get_query().filter(Course.id.in_(ids))
+        self.run_operation(lambda: set_course_flag(query, change),
+                           f"{FLAG_DONE[change]} {{result}} course(s).")
 
     def search_placeholder(self):
         return "Search titles and descriptions"

@@ -1,11 +1,19 @@
 """Learning: enrollments, course progress and lesson progress."""
-from wtforms.validators import InputRequired, NumberRange, Regexp
+from flask import redirect, request
+from flask_admin.actions import action
+from flask_admin.base import expose
+from sqlalchemy import inspect
+from wtforms import Form
+from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
 
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money, related_link
 from lms.admin.fields import MoneyField
-from lms.models import CourseProgress, Enrollment, LessonProgress
+from lms.models import CourseProgress, Enrollment, EnrollmentStatus, LessonProgress, utcnow
+from lms.operations import OperationRefused, enrollment as enrollment_ops
+from lms.operations import progress as progress_ops
+from lms.operations.transitions import check_enrollment_move, check_payment_move
 
 CATEGORY = "Learning"
 COUNT_ARGS = {"validators": [InputRequired(), NumberRange(min=0, max=1_000_000)]}
@@ -41,6 +49,71 @@ class EnrollmentView(StaffModelView):
         "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
         "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
     }
+    write_endpoints = frozenset({"enroll_view", "expire_overdue_view"})
+    list_template = "admin/enrollment_list.html"
+
+    def on_model_change(self, form, model, is_created):
+        """Status changes follow the spec's state diagrams."""
+        try:
+            check_enrollment_move(old_value(model, "status"), model.status)
+            check_payment_move(old_value(model, "payment_status"), model.payment_status)
+        except OperationRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+        if model.status == EnrollmentStatus.COMPLETED and model.completed_at is None:
+            model.completed_at = utcnow()
+        super().on_model_change(form, model, is_created)
+
+    @expose("/enroll/", methods=("GET", "POST"))
+    def enroll_view(self):
+        """Enroll a student: enrollment, course progress and (if paid) a transaction at once."""
+        form = EnrollForm(request.form, meta={"csrf": False})
+        form.user_id.loader = self._form_ajax_refs["user_id"]
+        form.course_id.loader = self._form_ajax_refs["course_id"]
+        if request.method == "POST" and form.validate():
+            done = self.run_operation(
+                lambda: enrollment_ops.enroll(form.user_id.data, form.course_id.data),
+                "Enrolled: enrollment, course progress and any payment were created together.")
+            if done is not None:
+                return redirect(self.get_url(".details_view", id=done.id))
+        return self.render("admin/enroll.html", form=form,
+                           return_url=self.get_url(".index_view"))
+
+    @expose("/expire-overdue/", methods=("POST",))
+    def expire_overdue_view(self):
+        self.run_operation(enrollment_ops.expire_overdue,
+                           "{result} overdue enrollment(s) marked EXPIRED.")
+        return redirect(self.get_url(".index_view"))
+
+    @action("issue_certificate", "Issue certificate", "Issue a certificate for each selected "
+            "completed enrollment?")
+    def action_issue_certificate(self, ids):
+        self.run_operation(
+            lambda: len([enrollment_ops.issue_certificate(i) for i in self.own(ids)]),
+            "Issued {result} certificate(s).")
+
+    @action("expire", "Expire if overdue", "Expire the selected enrollments whose end date "
+            "has passed?")
+    def action_expire(self, ids):
+        self.run_operation(lambda: enrollment_ops.expire_overdue(ids=self.own(ids)),
+                           "{result} enrollment(s) marked EXPIRED.")
+
+    def own(self, ids):
+        """The selected ids the current user may act on."""
+        return [row.id for row in self.get_query().filter(Enrollment.id.in_(ids))]
+
+
+class EnrollForm(Form):
+    user_id = lookups.id_field(None, "Student", "deleted user")
+    course_id = lookups.id_field(None, "Course", "deleted course")
+
+
+def old_value(model, attribute):
+    """The value before this edit (None for a new row)."""
+    state = inspect(model)
+    if state.pending or state.transient:
+        return None
+    history = state.attrs[attribute].history
+    return history.deleted[0] if history.deleted else getattr(model, attribute)
 
 
 class CourseProgressView(StaffModelView):
@@ -70,6 +143,13 @@ class CourseProgressView(StaffModelView):
         "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
         "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
     }
+
+    @action("recompute", "Recompute from lesson progress", "Recompute the selected rows from "
+            "their lesson progress?")
+    def action_recompute(self, ids):
+        own = [row.id for row in self.get_query().filter(CourseProgress.id.in_(ids))]
+        self.run_operation(lambda: progress_ops.recompute(progress_ids=own),
+                           "{result} course progress row(s) corrected.")
 
 
 LESSON_LINK = related_link("lesson", "lesson_id", "lesson", "deleted lesson")

@@ -1,11 +1,16 @@
 """Payments: transactions (kept when their user or course is deleted)."""
-from wtforms.validators import InputRequired, Optional, Regexp
+from flask_admin.actions import action
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
 from lms.admin.fields import JsonField, MoneyField
+from lms.admin.learning import old_value
 from lms.models import Transaction
+from lms.operations import OperationRefused
+from lms.operations.payments import refund
+from lms.operations.transitions import check_payment_move
 
 
 class TransactionView(StaffModelView):
@@ -40,6 +45,19 @@ class TransactionView(StaffModelView):
         "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
         "details": JsonField("Metadata"),
     }
+
+    def on_model_change(self, form, model, is_created):
+        try:
+            check_payment_move(old_value(model, "status"), model.status)
+        except OperationRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+        super().on_model_change(form, model, is_created)
+
+    @action("refund", "Refund", "Refund the selected payments? Their enrollments are cancelled.")
+    def action_refund(self, ids):
+        own = [row.id for row in self.get_query().filter(Transaction.id.in_(ids))]
+        self.run_operation(lambda: len([refund(row_id) for row_id in own]),
+                           "Refunded {result} payment(s); their enrollments are cancelled.")
 
 
 def register(admin):

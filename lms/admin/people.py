@@ -6,11 +6,14 @@ from flask_login import current_user
 from sqlalchemy import func
 from wtforms.validators import Email, InputRequired, Length
 
+from flask_admin.actions import action
+
 from lms.admin import scopes
 from lms.admin.base import ADMIN, NOBODY, STAFF, StaffModelView
 from lms.admin.display import USER_LINK, enum_name
 from lms.auth.accounts import count_admins, normalise_email
 from lms.models import Account, Session, User, UserRole, VerificationToken
+from lms.operations.housekeeping import purge_expired_sessions
 
 CATEGORY = "People"
 
@@ -85,6 +88,12 @@ class AccountView(RevokeOnlyView):
 
 class SessionView(RevokeOnlyView):
     column_list = ["user", "expires"]
+
+    @action("purge_expired", "Purge if expired", "Delete the selected sessions that have expired?")
+    def action_purge_expired(self, ids):
+        self.run_operation(lambda: purge_expired_sessions(ids=ids),
+                           "Purged {result} expired session(s).")
+
     column_details_list = ["id", "user", "expires"]
     column_default_sort = ("expires", True)
     column_filters = ["expires"]

@@ -1,4 +1,7 @@
 """Analytics data (course_analytics rows) and the audit log."""
+import json
+
+from flask import request
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from lms.admin import lookups, scopes
@@ -51,6 +54,22 @@ class AuditLogView(StaffModelView):
     column_default_sort = ("id", True)
     column_filters = ["user_email", "action", "table_name", "row_id", "at"]
     column_sortable_list = ["at", "action", "table_name"]
+    column_formatters = {"before": lambda v, c, m, n: json_text(m.before),
+                         "after": lambda v, c, m, n: json_text(m.after),
+                         "details": lambda v, c, m, n: json_text(m.details)}
+
+    def get_query(self):
+        """?table=…&row=… (the "History" link of a row's page) narrows the log to one row."""
+        query = super().get_query()
+        if request.args.get("table"):
+            query = query.filter(AuditEntry.table_name == request.args["table"][:100])
+        if request.args.get("row"):
+            query = query.filter(AuditEntry.row_id == request.args["row"][:200])
+        return query
+
+
+def json_text(value) -> str:
+    return "" if value is None else json.dumps(value, indent=1, ensure_ascii=False)
 
 
 def register(admin):

@@ -18,10 +18,14 @@ def edit(client, endpoint, row_id, data):
     return post_form(client, f"/admin/{endpoint}/edit/?id={row_id}", data)
 
 
-def delete(client, endpoint, row_id):
+def delete(client, endpoint, row_id, confirmed=True):
+    """The row's delete button, then (confirmed) the preview page's Delete button."""
     page = client.get(f"/admin/{endpoint}/")
     token = csrf_token_from(page.get_data(as_text=True))
-    return client.post(f"/admin/{endpoint}/delete/", data={"id": row_id, "csrf_token": token})
+    data = {"id": row_id, "csrf_token": token}
+    if confirmed:
+        data["confirmed"] = "yes"
+    return client.post(f"/admin/{endpoint}/delete/", data=data)
 
 
 def flashes(client):

@@ -44,8 +44,8 @@ def test_hand_typed_urls_for_another_instructors_rows_are_404(instructor_client,
             assert status in (403, 404), (url, status)
     token = csrf_token_from(instructor_client.get("/admin/course/").get_data(as_text=True))
     theirs = two_worlds["theirs"]["course"]
-    response = instructor_client.post("/admin/course/delete/", data={"id": theirs,
-                                                                     "csrf_token": token})
+    response = instructor_client.post("/admin/course/delete/", data={
+        "id": theirs, "csrf_token": token, "confirmed": "yes"})
     assert response.status_code == 404
 
 
@@ -71,7 +71,7 @@ def test_bulk_actions_only_touch_their_rows(app, instructor_client, two_worlds):
     token = csrf_token_from(instructor_client.get("/admin/course_module/").get_data(as_text=True))
     ids = [two_worlds["mine"]["course_module"], two_worlds["theirs"]["course_module"]]
     instructor_client.post("/admin/course_module/action/", data={
-        "action": "delete", "rowid": ids, "csrf_token": token})
+        "action": "delete", "rowid": ids, "csrf_token": token, "confirmed": "yes"})
     with app.app_context():
         assert db.session.get(CourseModule, ids[0]) is None
         assert db.session.get(CourseModule, ids[1]) is not None

@@ -1,0 +1,86 @@
+"""Delete with a preview: first a page listing what goes with the rows, then the delete itself.
+
+One database transaction deletes every selected row; each is recorded in the audit log.
+"""
+from flask import flash, redirect, request
+from flask_admin.actions import action
+from flask_admin.base import expose
+from flask_admin.helpers import get_redirect_target
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
+from wtforms.validators import ValidationError
+
+from lms.admin.errors import friendly_message
+from lms.db import db
+from lms.operations import delete_impact
+
+CONFIRMED = "yes"
+
+
+def describe_row(row) -> str:
+    """A name for the row on the preview page (never a secret such as a token)."""
+    if hasattr(row, "identifier"):
+        return f"token for {row.identifier}"
+    if type(row).__str__ is not object.__str__:
+        return str(row)
+    return f"{row.__tablename__.rstrip('s').replace('_', ' ')} {row.id}"
+
+
+class DeleteWithPreview:
+    """Mixin for ModelView: the row delete button and the bulk delete action both preview."""
+
+    delete_preview_template = "admin/delete_preview.html"
+
+    def rows_for(self, ids: list[str], via_action: bool) -> list:
+        """The rows to delete: one (404 if not yours), or the selected ones you may see."""
+        if not via_action:
+            return [self.get_one(ids[0])]
+        pk = self.model.__mapper__.primary_key[0]
+        return self.get_query().filter(pk.in_([str(i)[:200] for i in ids])).all()
+
+    def render_delete_preview(self, ids: list[str], via_action: bool):
+        rows = self.rows_for(ids, via_action)
+        if not rows:
+            flash("None of the selected rows can be deleted by you.", "error")
+            return redirect(get_redirect_target() or self.get_url(".index_view"))
+        table = self.model.__table__
+        real_ids = [str(inspect(row).identity[0]) for row in rows]
+        return self.render(
+            self.delete_preview_template, via_action=via_action,
+            rows=[(self.get_pk_value(row), describe_row(row)) for row in rows],
+            deleted=delete_impact.deleted_with(table, real_ids),
+            kept=delete_impact.kept(table, real_ids),
+            return_url=get_redirect_target() or self.get_url(".index_view"),
+        )
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        row_id = request.form.get("id", "")
+        if request.form.get("confirmed") != CONFIRMED:
+            return self.render_delete_preview([row_id], via_action=False)
+        return self.delete_rows([row_id], via_action=False)
+
+    @action("delete", "Delete", None)  # no JavaScript confirm: the preview page asks
+    def action_delete(self, ids):
+        if request.form.get("confirmed") != CONFIRMED:
+            return self.render_delete_preview(ids, via_action=True)
+        return self.delete_rows(ids, via_action=True)
+
+    def delete_rows(self, ids: list[str], via_action: bool):
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        rows = self.rows_for(ids, via_action)
+        try:
+            for row in rows:
+                self.on_model_delete(row)
+                db.session.delete(row)
+            db.session.commit()
+        except (ValidationError, SQLAlchemyError) as error:
+            db.session.rollback()
+            message = str(error) if isinstance(error, ValidationError) else friendly_message(error)
+            flash(f"Nothing was deleted: {message}", "error")
+            return redirect(return_url)
+        for row in rows:
+            self.after_model_delete(row)
+        flash(f"Deleted {len(rows)} row{'s' if len(rows) != 1 else ''} and what went with "
+              f"{'them' if len(rows) != 1 else 'it'}.", "success")
+        return redirect(return_url)

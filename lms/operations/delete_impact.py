@@ -1,0 +1,86 @@
+"""What a delete takes with it: row counts per table, following the database's cascades.
+
+The cascade graph is read from the foreign keys in the metadata (ON DELETE CASCADE), so it
+always matches what PostgreSQL will do. References without a foreign key (payments,
+certificates, attempts, quizzes, analytics) are counted as what stays.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import Table, false, func, or_, select
+
+from lms.db import db
+
+# Columns that name a row without a foreign key: these rows stay when it is deleted.
+KEPT_REFERENCES = {
+    "users": [("transactions", "userId"), ("certificates", "userId"),
+              ("quiz_attempts", "userId"), ("courses", "instructorId")],
+    "courses": [("transactions", "courseId"), ("certificates", "courseId"),
+                ("quizzes", "courseId"), ("course_analytics", "courseId")],
+    "course_modules": [("quizzes", "moduleId")],
+}
+LABELS = {
+    "accounts": "OAuth accounts", "sessions": "sessions", "enrollments": "enrollments",
+    "course_progress": "course progress rows", "lesson_progress": "lesson progress rows",
+    "course_modules": "modules", "lessons": "lessons", "questions": "questions",
+    "quiz_attempts": "quiz attempts", "transactions": "transactions",
+    "certificates": "certificates", "quizzes": "quizzes", "course_analytics": "analytics rows",
+    "courses": "courses", "admin_credentials": "admin sign-in credentials",
+}
+
+
+@dataclass(frozen=True)
+class Impact:
+    table: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.table, self.table)
+
+
+def cascade_children(table: Table) -> list[tuple[Table, object, object]]:
+    """(child table, child column, parent column) for every ON DELETE CASCADE key to `table`."""
+    children = []
+    for child in db.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                children.append((child, fk.parent, fk.column))
+    return children
+
+
+def _conditions(table: Table, id_filter) -> dict[str, list]:
+    """For each table the delete reaches: the conditions that select its doomed rows."""
+    reached: dict[str, list] = {}
+    queue = [(table, id_filter)]
+    while queue:
+        parent, condition = queue.pop()
+        for child, child_column, parent_column in cascade_children(parent):
+            doomed_parents = select(parent_column).where(condition)
+            child_condition = child_column.in_(doomed_parents)
+            reached.setdefault(child.name, []).append(child_condition)
+            queue.append((child, child_condition))
+    return reached
+
+
+def deleted_with(table: Table, ids: list[str]) -> list[Impact]:
+    """Rows of other tables that the database deletes along with these rows."""
+    pk = list(table.primary_key.columns)[0]
+    impacts = []
+    for name, conditions in _conditions(table, pk.in_(ids)).items():
+        child = db.metadata.tables[name]
+        count = db.session.scalar(select(func.count()).select_from(child).where(or_(*conditions)))
+        if count:
+            impacts.append(Impact(name, count))
+    return sorted(impacts, key=lambda impact: -impact.count)
+
+
+def kept(table: Table, ids: list[str]) -> list[Impact]:
+    """Rows that keep naming the deleted rows (history that is never deleted)."""
+    impacts = []
+    for name, column in KEPT_REFERENCES.get(table.name, []):
+        other = db.metadata.tables[name]
+        count = db.session.scalar(select(func.count()).select_from(other)
+                                  .where(other.c[column].in_(ids) if ids else false()))
+        if count:
+            impacts.append(Impact(name, count))
+    return impacts
