@@ -10,7 +10,8 @@ from jinja2 import BaseLoader
 
 REWRITES = [
     (re.compile(r'href="javascript:void\(0\)"'), 'href="#" data-no-nav'),
-    (re.compile(r"""onclick="return faHelpers\.safeConfirm\('(.*?)'\);\""""), r'data-confirm="\1"'),
+    # The row delete button leads to our preview page, which asks; no extra JS confirm.
+    (re.compile(r"""\s*onclick="return faHelpers\.safeConfirm\('(.*?)'\);\""""), ""),
     (re.compile(r"""onclick="return modelActions\.execute\('(.*?)'\);\""""), r'data-action="\1"'),
     (re.compile(r"""onclick="faForm\.addInlineField\(this, '(.*?)'\);\""""),
      r'data-inline-add="\1"'),
