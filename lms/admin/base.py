@@ -5,7 +5,7 @@ A view declares who may read it (`read_roles`), who may write (`write_roles`, or
 rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
 details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
 """
-from flask import abort, flash, request, url_for
+from flask import abort, flash, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
