@@ -14,10 +14,6 @@ VIEW_REGISTRARS: list = [
     people.register, catalog.register, learning.register, payments.register,
     assessments.register, records.register,
 ]
-from lms.reports import views as report_views  # noqa: E402  (the Reports page, issue 7)
-VIEW_REGISTRARS.append(report_views.register)
-from lms.analytics import views as analytics_views  # noqa: E402  (the dashboards, issue 6)
-VIEW_REGISTRARS.append(analytics_views.register)
 
 
 def init_admin(app: Flask) -> Admin:

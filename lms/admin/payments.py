@@ -46,6 +46,18 @@ class TransactionView(StaffModelView):
         "details": JsonField("Metadata"),
     }
 
+    def search_placeholder(self):
+        return "Exact provider txn id or transaction id"
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Exact match on two unique keys: instant on a million rows (ILIKE '%…%' is not)."""
+        term = search.strip()
+        match = (Transaction.provider_txn_id == term) | (Transaction.id == term)
+        query = query.filter(match)
+        if count_query is not None:
+            count_query = count_query.filter(match)
+        return query, count_query, joins, count_joins
+
     def on_model_change(self, form, model, is_created):
         try:
             check_payment_move(old_value(model, "status"), model.status)

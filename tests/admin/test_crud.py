@@ -157,3 +157,14 @@ def test_admin_revokes_a_verification_token_without_seeing_it(app, admin_client)
     assert delete(admin_client, "verification_token", digest).status_code == 302
     with app.app_context():
         assert db.session.query(VerificationToken).count() == 0
+
+
+def test_transaction_search_finds_the_exact_provider_id(app, admin_client):
+    with app.app_context():
+        f.make_transaction(provider_txn_id="pi_ABC123")
+        f.make_transaction(provider_txn_id="pi_ABC1234")
+        db.session.commit()
+    page = admin_client.get("/admin/transaction/?search=pi_ABC123").get_data(as_text=True)
+    import re
+
+    assert re.search(r">\s*pi_ABC123\s*<", page) and "pi_ABC1234" not in page
