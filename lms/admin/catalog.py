@@ -70,7 +70,8 @@ class CourseView(StaffModelView):
                          "learning_objectives": text_list, "prerequisites": text_list}
     column_default_sort = ("created_at", True)
     column_searchable_list = ["title"]  # replaced by full-text search below
-    column_filters = ["published", "featured", "difficulty", "price", "created_at"]
+    column_filters = ["published", "featured", "difficulty", "price", "created_at",
+                      "instructor_id"]
     column_sortable_list = ["title", "slug", "difficulty", "price", "published", "featured",
                             "created_at"]
     form_columns = ["title", "slug", "description", "instructor_id", "difficulty", "price",

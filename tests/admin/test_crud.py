@@ -168,3 +168,16 @@ def test_transaction_search_finds_the_exact_provider_id(app, admin_client):
     import re
 
     assert re.search(r">\s*pi_ABC123\s*<", page) and "pi_ABC1234" not in page
+
+
+def test_edit_forms_keep_the_current_enum_value_selected(app, admin_client):
+    from lms.models import Difficulty
+
+    with app.app_context():
+        course = f.make_course(difficulty=Difficulty.EXPERT)
+        db.session.commit()
+        course_id = course.id
+    page = admin_client.get(f"/admin/course/edit/?id={course_id}").get_data(as_text=True)
+    import re
+
+    assert re.search(r'<option selected value="EXPERT">|<option value="EXPERT" selected', page)
