@@ -2,6 +2,7 @@
 import re
 import unicodedata
 
+from flask import url_for
 from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -126,6 +127,10 @@ class CourseView(StaffModelView):
 
     def search_placeholder(self):
         return "Search titles and descriptions"
+
+    @property
+    def extra_js(self):
+        return [url_for("static", filename="js/slug.js")]
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
         """Full-text search on the search_vector GIN index, best matches first."""

@@ -25,6 +25,8 @@ def test_course_with_modules_and_lessons_through_the_forms(page, make_staff):
 
     page.goto("/admin/course/new/")
     page.fill("input[name=title]", "Transformers from Scratch")
+    # The slug is proposed from the title (and made server-side if left empty).
+    assert page.get_attribute("input[name=slug]", "placeholder") == "transformers-from-scratch"
     page.fill("textarea[name=description]", "Attention, embeddings and decoding.")
     page.select_option("select[name=difficulty]", "ADVANCED", force=True)  # behind select2
     page.fill("input[name=price]", "129.00")
