@@ -4,6 +4,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from lms.auth.cli import user_group
+    from lms.reports.cli import export_command
     from lms.operations.cli import enrollments_group, sessions_group
     from lms.seed.command import seed_command
 
@@ -11,3 +12,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(enrollments_group)
     app.cli.add_command(sessions_group)
+    app.cli.add_command(export_command)

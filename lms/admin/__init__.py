@@ -3,17 +3,20 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from lms.admin import assessments, catalog, learning, payments, people, records
 from lms.admin.base import StaffIndexView
 from lms.admin.csp_templates import CspSafeLoader
 from lms.security import csp_nonce
-
-from lms.admin import assessments, catalog, learning, payments, people, records
 
 # Registered in this order; each entry is a function(admin) adding one domain's views.
 VIEW_REGISTRARS: list = [
     people.register, catalog.register, learning.register, payments.register,
     assessments.register, records.register,
 ]
+from lms.reports import views as report_views  # noqa: E402  (the Reports page, issue 7)
+
+VIEW_REGISTRARS.append(report_views.register)
+
 
 
 def init_admin(app: Flask) -> Admin:

@@ -1,6 +1,7 @@
 """Assessments: quizzes with their questions, attempts, and certificates."""
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from lms.reports.list_export import ListExportMixin
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, related_link, short_text
@@ -35,12 +36,8 @@ class QuizView(StaffModelView):
     form_args = {"passing_score": {"validators": [InputRequired(), NumberRange(0, 100)]},
                  "max_attempts": {"validators": [InputRequired(), NumberRange(1, 1000)]},
                  "time_limit": {"validators": [Optional(), NumberRange(1, 10_000)]}}
-    form_ajax_refs = {"course_id": lookups.course_lookup(), "module_id": lookups.module_lookup()}
-    form_extra_fields = {
-        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
-        "module_id": lookups.id_field(form_ajax_refs["module_id"], "Module", "deleted module",
-                                      allow_blank=True),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("course_id", "module_id",
+                                                           optional=("module_id",))
     # Correct answers appear only here, in the form of someone allowed to edit the quiz.
     inline_models = [(Question, {
         "form_columns": ["id", "order", "type", "question", "options", "correct_answer",
@@ -71,14 +68,13 @@ class QuestionView(StaffModelView):
     form_choices = {"type": QUESTION_TYPES}
     form_args = {"order": {"validators": [InputRequired(), NumberRange(0, 100_000)]},
                  "points": {"validators": [InputRequired(), NumberRange(0, 1000)]}}
-    form_ajax_refs = {"quiz_id": lookups.quiz_lookup()}
-    form_extra_fields = {
-        "quiz_id": lookups.id_field(form_ajax_refs["quiz_id"], "Quiz", "deleted quiz"),
-        "options": JsonField("Options", description='For multiple choice, e.g. ["A", "B"].'),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("quiz_id")
+    form_extra_fields["options"] = JsonField("Options",
+                                             description='For multiple choice, e.g. ["A", "B"].')
 
 
-class QuizAttemptView(StaffModelView):
+class QuizAttemptView(ListExportMixin, StaffModelView):
+    export_report = "quiz-attempts"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.quiz_attempts)
@@ -93,15 +89,12 @@ class QuizAttemptView(StaffModelView):
     form_columns = ["quiz_id", "user_id", "score", "passed", "answers", "started_at",
                     "completed_at"]
     form_args = {"score": {"validators": [InputRequired(), NumberRange(0, 100)]}}
-    form_ajax_refs = {"quiz_id": lookups.quiz_lookup(), "user_id": lookups.user_lookup()}
-    form_extra_fields = {
-        "quiz_id": lookups.id_field(form_ajax_refs["quiz_id"], "Quiz", "deleted quiz"),
-        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
-        "answers": JsonField("Answers", required=True),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("quiz_id", "user_id")
+    form_extra_fields["answers"] = JsonField("Answers", required=True)
 
 
-class CertificateView(StaffModelView):
+class CertificateView(ListExportMixin, StaffModelView):
+    export_report = "certificates"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.certificates)
@@ -118,11 +111,7 @@ class CertificateView(StaffModelView):
     form_columns = ["certificate_no", "user_id", "course_id", "issued_at", "expires_at",
                     "pdf_url"]
     form_args = {"certificate_no": {"validators": [InputRequired()]}}
-    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
-    form_extra_fields = {
-        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
-        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id")
 
 
 def register(admin):

@@ -127,6 +127,7 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
     form_base_class = LmsForm
     model_form_converter = LmsModelConverter
     details_template = "admin/lms_details.html"
+    list_template = "admin/lms_list.html"
     column_display_actions = True
 
     def __init__(self, model, **kwargs):
@@ -194,6 +195,12 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
             flash("A filter or search value was not understood; showing the list without it.",
                   "error")
             return super().get_list(0, sort_column, sort_desc, None, None, execute, page_size)
+
+    def own_ids(self, ids: list[str]) -> list[str]:
+        """The selected ids the current user may act on (an action's rowid list is untrusted)."""
+        pk = self.model.__mapper__.primary_key[0]
+        return [row_id for (row_id,) in self.get_query().with_entities(pk)
+                .filter(pk.in_([str(i)[:200] for i in ids]))]
 
     def scoped(self, query):
         if current_role() is UserRole.INSTRUCTOR:

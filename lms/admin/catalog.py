@@ -116,7 +116,7 @@ class CourseView(StaffModelView):
     @action("recompute_progress", "Recompute progress", "Recompute every student's progress "
             "in the selected courses from their lesson progress?")
     def action_recompute_progress(self, ids):
-        own = [row.id for row in self.get_query().filter(Course.id.in_(ids))]
+        own = self.own_ids(ids)
         self.run_operation(lambda: progress_ops.recompute(course_ids=own),
                            "{result} course progress row(s) corrected.")
 
@@ -183,9 +183,7 @@ class CourseModuleView(StaffModelView):
     form_columns = ["course_id", "order", "title", "description", "duration", "video_url",
                     "content"]
     form_args = {"order": ORDER_ARGS, "duration": MINUTES_ARGS}
-    form_ajax_refs = {"course_id": lookups.course_lookup()}
-    form_extra_fields = {"course_id": lookups.id_field(form_ajax_refs["course_id"], "Course",
-                                                       "deleted course")}
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("course_id")
     inline_models = [(Lesson, {
         "form_columns": ["id", "order", "title", "content", "duration", "video_url"],
         "form_args": {"order": ORDER_ARGS, "duration": MINUTES_ARGS},
@@ -208,9 +206,7 @@ class LessonView(StaffModelView):
     column_sortable_list = ["order", "title", "duration", "created_at"]
     form_columns = ["module_id", "order", "title", "content", "duration", "video_url"]
     form_args = {"order": ORDER_ARGS, "duration": MINUTES_ARGS}
-    form_ajax_refs = {"module_id": lookups.module_lookup()}
-    form_extra_fields = {"module_id": lookups.id_field(form_ajax_refs["module_id"], "Module",
-                                                       "deleted module")}
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("module_id")
 
 
 class MediaView(StaffModelView):

@@ -6,6 +6,7 @@ from sqlalchemy import inspect
 from wtforms import Form
 from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
 
+from lms.reports.list_export import ListExportMixin
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money, related_link
@@ -19,7 +20,8 @@ CATEGORY = "Learning"
 COUNT_ARGS = {"validators": [InputRequired(), NumberRange(min=0, max=1_000_000)]}
 
 
-class EnrollmentView(StaffModelView):
+class EnrollmentView(ListExportMixin, StaffModelView):
+    export_report = "enrollments"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.enrollments)
@@ -44,11 +46,7 @@ class EnrollmentView(StaffModelView):
     form_args = {"payment_currency": {"validators": [Regexp(r"^[A-Z]{3}$",
                                                             message="A 3-letter code, e.g. USD.")]},
                  "payment_amount": {"validators": [InputRequired()]}}
-    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
-    form_extra_fields = {
-        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
-        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id")
     write_endpoints = frozenset({"enroll_view", "expire_overdue_view"})
     list_template = "admin/enrollment_list.html"
 
@@ -88,18 +86,14 @@ class EnrollmentView(StaffModelView):
             "completed enrollment?")
     def action_issue_certificate(self, ids):
         self.run_operation(
-            lambda: len([enrollment_ops.issue_certificate(i) for i in self.own(ids)]),
+            lambda: len([enrollment_ops.issue_certificate(i) for i in self.own_ids(ids)]),
             "Issued {result} certificate(s).")
 
     @action("expire", "Expire if overdue", "Expire the selected enrollments whose end date "
             "has passed?")
     def action_expire(self, ids):
-        self.run_operation(lambda: enrollment_ops.expire_overdue(ids=self.own(ids)),
+        self.run_operation(lambda: enrollment_ops.expire_overdue(ids=self.own_ids(ids)),
                            "{result} enrollment(s) marked EXPIRED.")
-
-    def own(self, ids):
-        """The selected ids the current user may act on."""
-        return [row.id for row in self.get_query().filter(Enrollment.id.in_(ids))]
 
 
 class EnrollForm(Form):
@@ -116,7 +110,8 @@ def old_value(model, attribute):
     return history.deleted[0] if history.deleted else getattr(model, attribute)
 
 
-class CourseProgressView(StaffModelView):
+class CourseProgressView(ListExportMixin, StaffModelView):
+    export_report = "course-progress"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.course_progress)
@@ -138,16 +133,12 @@ class CourseProgressView(StaffModelView):
                     "progress_percent", "started_at", "last_accessed_at", "completed_at"]
     form_args = {"completed_lessons": COUNT_ARGS, "total_lessons": COUNT_ARGS,
                  "progress_percent": {"validators": [InputRequired(), NumberRange(0, 100)]}}
-    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
-    form_extra_fields = {
-        "user_id": lookups.id_field(form_ajax_refs["user_id"], "Student", "deleted user"),
-        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id")
 
     @action("recompute", "Recompute from lesson progress", "Recompute the selected rows from "
             "their lesson progress?")
     def action_recompute(self, ids):
-        own = [row.id for row in self.get_query().filter(CourseProgress.id.in_(ids))]
+        own = self.own_ids(ids)
         self.run_operation(lambda: progress_ops.recompute(progress_ids=own),
                            "{result} course progress row(s) corrected.")
 
@@ -175,13 +166,7 @@ class LessonProgressView(StaffModelView):
                     "watch_time_seconds", "last_watched_at"]
     form_args = {"watch_time_seconds": {"validators": [InputRequired(),
                                                        NumberRange(0, 2**31 - 1)]}}
-    form_ajax_refs = {"progress_id": lookups.progress_lookup(),
-                      "lesson_id": lookups.lesson_lookup()}
-    form_extra_fields = {
-        "progress_id": lookups.id_field(form_ajax_refs["progress_id"], "Course progress",
-                                        "deleted progress"),
-        "lesson_id": lookups.id_field(form_ajax_refs["lesson_id"], "Lesson", "deleted lesson"),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("progress_id", "lesson_id")
 
 
 def register(admin):

@@ -47,3 +47,26 @@ def progress_lookup(name="progress_id"):
 
 def id_field(loader, label, missing, allow_blank=False):
     return IdLookupField(loader, label, missing_label=missing, allow_blank=allow_blank)
+
+
+# Id columns edited through a lookup: how to find the row, its label, and its name when gone.
+ID_COLUMNS = {
+    "user_id": (user_lookup, "Student", "deleted user"),
+    "course_id": (course_lookup, "Course", "deleted course"),
+    "module_id": (module_lookup, "Module", "deleted module"),
+    "lesson_id": (lesson_lookup, "Lesson", "deleted lesson"),
+    "quiz_id": (quiz_lookup, "Quiz", "deleted quiz"),
+    "progress_id": (progress_lookup, "Course progress", "deleted progress"),
+}
+
+
+def id_lookups(*names: str, labels: dict | None = None,
+               optional: tuple = ()) -> tuple[dict, dict]:
+    """(form_ajax_refs, form_extra_fields) for a view's id columns, each a scoped lookup."""
+    refs, fields = {}, {}
+    for name in names:
+        make_loader, label, missing = ID_COLUMNS[name]
+        refs[name] = make_loader(name)
+        fields[name] = id_field(refs[name], (labels or {}).get(name, label), missing,
+                                allow_blank=name in optional)
+    return refs, fields

@@ -2,6 +2,7 @@
 from flask_admin.actions import action
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
+from lms.reports.list_export import ListExportMixin
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
@@ -13,7 +14,8 @@ from lms.operations.payments import refund
 from lms.operations.transitions import check_payment_move
 
 
-class TransactionView(StaffModelView):
+class TransactionView(ListExportMixin, StaffModelView):
+    export_report = "transactions"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.transactions)
@@ -39,12 +41,9 @@ class TransactionView(StaffModelView):
         "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
         "provider_txn_id": {"validators": [Optional()], "filters": [lambda v: v or None]},
     }
-    form_ajax_refs = {"user_id": lookups.user_lookup(), "course_id": lookups.course_lookup()}
-    form_extra_fields = {
-        "user_id": lookups.id_field(form_ajax_refs["user_id"], "User", "deleted user"),
-        "course_id": lookups.id_field(form_ajax_refs["course_id"], "Course", "deleted course"),
-        "details": JsonField("Metadata"),
-    }
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id",
+                                                           labels={"user_id": "User"})
+    form_extra_fields["details"] = JsonField("Metadata")
 
     def search_placeholder(self):
         return "Exact provider txn id or transaction id"
@@ -67,7 +66,7 @@ class TransactionView(StaffModelView):
 
     @action("refund", "Refund", "Refund the selected payments? Their enrollments are cancelled.")
     def action_refund(self, ids):
-        own = [row.id for row in self.get_query().filter(Transaction.id.in_(ids))]
+        own = self.own_ids(ids)
         self.run_operation(lambda: len([refund(row_id) for row_id in own]),
                            "Refunded {result} payment(s); their enrollments are cancelled.")
 

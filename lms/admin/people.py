@@ -8,6 +8,7 @@ from wtforms.validators import Email, InputRequired, Length
 
 from flask_admin.actions import action
 
+from lms.reports.list_export import ListExportMixin
 from lms.admin import scopes
 from lms.admin.base import ADMIN, NOBODY, STAFF, StaffModelView
 from lms.admin.display import USER_LINK, enum_name
@@ -18,7 +19,8 @@ from lms.operations.housekeeping import purge_expired_sessions
 CATEGORY = "People"
 
 
-class UserView(StaffModelView):
+class UserView(ListExportMixin, StaffModelView):
+    export_report = "users"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.students)

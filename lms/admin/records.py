@@ -36,9 +36,7 @@ class CourseAnalyticsView(StaffModelView):
                  "completion_rate": PERCENT, "average_progress": PERCENT,
                  "average_rating": {"validators": [Optional(), NumberRange(0, 5)]},
                  "total_revenue": {"validators": [InputRequired()]}}
-    form_ajax_refs = {"course_id": lookups.course_lookup()}
-    form_extra_fields = {"course_id": lookups.id_field(form_ajax_refs["course_id"], "Course",
-                                                       "deleted course")}
+    form_ajax_refs, form_extra_fields = lookups.id_lookups("course_id")
 
 
 class AuditLogView(StaffModelView):

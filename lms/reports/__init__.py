@@ -1,0 +1,1 @@
+"""CSV reports: SQL definitions, streaming from a server-side cursor, page and `flask export`."""
