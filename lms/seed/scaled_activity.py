@@ -109,10 +109,13 @@ def enrollment_plan_sql(s: Scale) -> str:
 
 
 def enrollments_sql() -> str:
+    # Ids in enrollment order, as Prisma's time-prefixed cuids are: the admin lists
+    # enrollments newest first by id, since the schema has no index on "enrolledAt".
     return f"""
     INSERT INTO enrollments (id, "userId", "courseId", status, "enrolledAt", "completedAt",
                              "expiresAt", "paymentStatus", "paymentAmount", "paymentCurrency")
-    SELECT {ident('enr', 'e')}, {ident('usr', 'u')}, {ident('crs', 'c')},
+    SELECT {ident('enr', 'row_number() OVER (ORDER BY enrolled, e)')},
+           {ident('usr', 'u')}, {ident('crs', 'c')},
            status::"EnrollmentStatus", enrolled, completed_at, expires,
            pay::"PaymentStatus", amount, 'USD'
     FROM seed_enrollment
