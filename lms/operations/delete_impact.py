@@ -6,7 +6,7 @@ certificates, attempts, quizzes, analytics) are counted as what stays.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import Table, false, func, or_, select
+from sqlalchemy import Table, false, func, select, union
 
 from lms.db import db
 
@@ -62,13 +62,22 @@ def _conditions(table: Table, id_filter) -> dict[str, list]:
     return reached
 
 
+def count_reached(child: Table, conditions: list):
+    """Rows matching any path. A UNION of per-path id sets lets each path use its index
+    (one OR across paths made PostgreSQL scan all of lesson_progress)."""
+    if len(conditions) == 1:
+        return select(func.count()).select_from(child).where(conditions[0])
+    child_pk = list(child.primary_key.columns)[0]
+    reached = union(*(select(child_pk).where(condition) for condition in conditions))
+    return select(func.count()).select_from(reached.subquery())
+
+
 def deleted_with(table: Table, ids: list[str]) -> list[Impact]:
     """Rows of other tables that the database deletes along with these rows."""
     pk = list(table.primary_key.columns)[0]
     impacts = []
     for name, conditions in _conditions(table, pk.in_(ids)).items():
-        child = db.metadata.tables[name]
-        count = db.session.scalar(select(func.count()).select_from(child).where(or_(*conditions)))
+        count = db.session.scalar(count_reached(db.metadata.tables[name], conditions))
         if count:
             impacts.append(Impact(name, count))
     return sorted(impacts, key=lambda impact: -impact.count)
