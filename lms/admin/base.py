@@ -11,7 +11,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from lms import audit
 from lms.admin.concurrency import ConflictDetection
@@ -218,7 +218,12 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
         pk_column = self.model.__mapper__.primary_key[0]
         if not isinstance(id, str) or not id or len(id) > 200 or "\x00" in id:
             abort(404)
-        row = self.get_query().filter(pk_column == id).first()
+        try:
+            key = pk_column.type.python_type(id)  # the audit log's ids are integers
+            row = self.get_query().filter(pk_column == key).first()
+        except (TypeError, ValueError, DataError):  # not a number, or beyond bigint
+            db.session.rollback()
+            abort(404)
         if row is None:
             abort(404)
         return row

@@ -202,7 +202,8 @@ def quiz_attempts_sql(share: float) -> str:
     return f"""
     INSERT INTO quiz_attempts (id, "quizId", "userId", score, passed, answers, "startedAt",
                                "completedAt")
-    SELECT {ident('att', f'{pair} * 4 + k')}, {ident('qz', quiz)}, {ident('usr', 'se.u')},
+    SELECT {ident('att', f'row_number() OVER (ORDER BY t.started, {pair} * 4 + k)')},
+           {ident('qz', quiz)}, {ident('usr', 'se.u')},
            t.score, t.score >= {passing}, {answers_json(quiz, f'{pair} * 4 + k')},
            t.started, t.started + interval '1 minute' * (3 + {pick(f'{pair} * 4 + k', 55, 20)})
     FROM seed_enrollment se, generate_series(1, se.modules_done) j,

@@ -196,3 +196,16 @@ def test_each_rows_details_page_links_to_its_history(app, admin_client):
     assert link, "no history link on the details page"
     history = admin_client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "update" in history and course_id in history
+
+
+def test_audit_entries_open_by_their_integer_id_and_bad_ids_are_404(app, admin_client):
+    with app.app_context():
+        course = f.make_course()
+        db.session.commit()
+        form, course_id = course_form(course), course.id
+    edit(admin_client, "course", course_id, {**form, "title": "Renamed"})
+    with app.app_context():
+        entry_id = db.session.query(AuditEntry.id).filter_by(row_id=course_id).scalar()
+    assert admin_client.get(f"/admin/audit_log/details/?id={entry_id}").status_code == 200
+    for bad in ("abc", "1.5", "99999999999999999999999"):
+        assert admin_client.get(f"/admin/audit_log/details/?id={bad}").status_code == 404
