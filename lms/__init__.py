@@ -45,4 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.cli import register_commands
 
     register_commands(app)
+    if app.config["BENCH_TIMING"]:  # bench/run.py: SQL time per response
+        from lms import bench_timing
+
+        bench_timing.install(app)
     return app

@@ -59,5 +59,7 @@ def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
+        # bench/run.py sets LMS_BENCH_TIMING=1: responses carry their SQL time (Server-Timing).
+        "BENCH_TIMING": environ.get("LMS_BENCH_TIMING") == "1",
         "SEED_DEMO_IF_EMPTY": environ.get("LMS_SEED_DEMO", "1").lower() not in ("0", "false", "no"),
     }

@@ -6,17 +6,15 @@ from flask_admin.theme import Bootstrap4Theme
 from lms.admin import assessments, catalog, learning, payments, people, records
 from lms.admin.base import StaffIndexView
 from lms.admin.csp_templates import CspSafeLoader
+from lms.analytics import views as dashboards
+from lms.reports import views as reports
 from lms.security import csp_nonce
 
 # Registered in this order; each entry is a function(admin) adding one domain's views.
 VIEW_REGISTRARS: list = [
     people.register, catalog.register, learning.register, payments.register,
-    assessments.register, records.register,
+    assessments.register, records.register, reports.register, dashboards.register,
 ]
-from lms.reports import views as report_views  # noqa: E402  (the Reports page, issue 7)
-
-VIEW_REGISTRARS.append(report_views.register)
-
 
 
 def init_admin(app: Flask) -> Admin:

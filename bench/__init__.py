@@ -1,0 +1,1 @@
+"""Benchmarks of LMS Admin: `python bench/run.py --scale large` (figures in docs/BENCHMARKS.md)."""

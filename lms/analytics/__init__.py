@@ -1,0 +1,1 @@
+"""Analytics dashboards: aggregate SQL, Plotly figures, the pages, course_analytics refresh."""

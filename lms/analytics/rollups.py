@@ -1,0 +1,219 @@
+"""App-owned rollup tables (migration 0005, UNLOGGED) and the set-based SQL that rebuilds them.
+
+The all-courses dashboards of a large platform read these instead of scanning millions of
+rows per request. Every figure they hold is additive (counts and sums), so any range of days
+or months adds up exactly; non-additive figures (distinct students, percentiles) are stored as
+distributions. `flask analytics refresh` and the admin button rebuild every table beside the
+old one and swap them in at the end, in one transaction: readers see the previous figures
+until it commits, and no replaced rows are left behind to vacuum.
+"""
+import time
+
+from sqlalchemy import BigInteger, Column, Date, Double, Numeric, Table, Text, text
+from sqlalchemy.dialects.postgresql import TIMESTAMP
+
+from lms.analytics.bins import progress_bin, refund_bin, score_bin, whole_days
+from lms.db import db
+
+# Per course (or quiz), day and month: one table per family of facts, each dated by its own
+# column. (table, id column, {measure: type}, the day rows from a staged aggregate.)
+FAMILIES = [
+    ("analytics_course_sales", "courseId",
+     {"sales": BigInteger, "revenue": Numeric, "refunds": BigInteger, "refunded": Numeric},
+     """SELECT day, "courseId",
+               coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
+               coalesce(sum(amount) FILTER (WHERE status = 'COMPLETED'), 0),
+               coalesce(sum(n) FILTER (WHERE status = 'REFUNDED'), 0),
+               coalesce(sum(amount) FILTER (WHERE status = 'REFUNDED'), 0)
+        FROM staged_sales
+        WHERE currency = :currency AND status IN ('COMPLETED', 'REFUNDED') GROUP BY 1, 2"""),
+    ("analytics_course_enrollments", "courseId",
+     {"enrollments": BigInteger, "completed": BigInteger, "progressCount": BigInteger,
+      "progressSum": BigInteger},
+     """SELECT day, "courseId", sum(n), coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
+               sum(progress_n), sum(progress_sum)
+        FROM staged_enrolled GROUP BY 1, 2"""),
+    ("analytics_course_activity", "courseId",
+     {"students": BigInteger, "progressSum": BigInteger, "finished": BigInteger},
+     """SELECT day, "courseId", sum(n), sum(progress_sum),
+               coalesce(sum(n) FILTER (WHERE bin = 11), 0)
+        FROM staged_active GROUP BY 1, 2"""),
+    ("analytics_quiz_attempts", "quizId",
+     {"attempts": BigInteger, "passed": BigInteger, "scoreSum": Numeric},
+     """SELECT day, "quizId", sum(n), coalesce(sum(n) FILTER (WHERE passed), 0), sum(score_sum)
+        FROM staged_attempts GROUP BY 1, 2"""),
+]
+
+# Declared on the app's metadata so the models-versus-migrations check sees them.
+DAILY = Table(
+    "analytics_daily", db.metadata,
+    Column("metric", Text, primary_key=True), Column("day", Date, primary_key=True),
+    Column("key", Text, primary_key=True), Column("n", BigInteger, nullable=False),
+    Column("m", BigInteger, nullable=False), Column("amount", Numeric, nullable=False),
+    prefixes=["UNLOGGED"],
+)
+FAMILY_TABLES = [
+    Table(name, db.metadata, Column("grain", Text, primary_key=True),
+          Column("period", Date, primary_key=True), Column(entity, Text, primary_key=True),
+          *(Column(column, kind, nullable=False) for column, kind in measures.items()),
+          prefixes=["UNLOGGED"])
+    for name, entity, measures, _sql in FAMILIES
+]
+REFRESHES = Table(
+    "analytics_refreshes", db.metadata,
+    Column("name", Text, primary_key=True),
+    Column("refreshedAt", TIMESTAMP(precision=3), nullable=False),
+    Column("seconds", Double, nullable=False),
+    prefixes=["UNLOGGED"],
+)
+
+# First one pass over each large table into a temporary aggregate; the rollups are then summed
+# from these small ones (and CREATE TABLE AS may run in parallel where INSERT … SELECT may not).
+STAGING = [
+    """CREATE TEMP TABLE staged_sales ON COMMIT DROP AS
+        SELECT CAST("createdAt" AS date) AS day, "courseId", CAST(status AS text) AS status,
+               currency, count(*) AS n, sum(amount) AS amount
+        FROM transactions GROUP BY 1, 2, 3, 4""",
+    """CREATE TEMP TABLE staged_enrolled ON COMMIT DROP AS
+        SELECT CAST(e."enrolledAt" AS date) AS day, e."courseId", CAST(e.status AS text) AS status,
+               count(*) AS n, count(cp.id) AS progress_n,
+               coalesce(sum(cp."progressPercent"), 0) AS progress_sum
+        FROM enrollments e LEFT JOIN course_progress cp
+             ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
+        GROUP BY 1, 2, 3""",
+    f"""CREATE TEMP TABLE staged_active ON COMMIT DROP AS
+        SELECT CAST("lastAccessedAt" AS date) AS day, "courseId",
+               {progress_bin('"progressPercent"')} AS bin, count(*) AS n,
+               sum("progressPercent") AS progress_sum
+        FROM course_progress GROUP BY 1, 2, 3""",
+    f"""CREATE TEMP TABLE staged_attempts ON COMMIT DROP AS
+        SELECT CAST("startedAt" AS date) AS day, "quizId", {score_bin('score')} AS bin, passed,
+               count(*) AS n, sum(CAST(score AS numeric)) AS score_sum
+        FROM quiz_attempts GROUP BY 1, 2, 3, 4""",
+]
+STAGED = ["staged_sales", "staged_enrolled", "staged_active", "staged_attempts"]
+
+# analytics_daily: one row per (metric, day, key); what n, m and amount hold per metric.
+DAILY_METRICS = f"""
+    SELECT 'sales', day, status || '/' || currency, sum(n), 0, sum(amount)
+    FROM staged_sales GROUP BY 2, 3
+    UNION ALL
+    SELECT 'enrollments', day, status, sum(n), sum(progress_n), sum(progress_sum)
+    FROM staged_enrolled GROUP BY 2, 3
+    UNION ALL
+    SELECT 'completions', CAST("completedAt" AS date),
+           CAST({whole_days('"enrolledAt"', '"completedAt"')} AS text), count(*), 0, 0
+    FROM enrollments WHERE "completedAt" IS NOT NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'refunds', CAST(t."createdAt" AS date),
+           CAST({refund_bin('cp."progressPercent"')} AS text), count(*), 0, sum(t.amount)
+    FROM transactions t LEFT JOIN course_progress cp
+         ON cp."userId" = t."userId" AND cp."courseId" = t."courseId"
+    WHERE t.status = 'REFUNDED' AND t.currency = :currency GROUP BY 2, 3
+    UNION ALL
+    SELECT 'activity', day, CAST(bin AS text), sum(n), 0, sum(progress_sum)
+    FROM staged_active GROUP BY 2, 3
+    UNION ALL
+    SELECT 'attempts', day, bin || '/' || CASE WHEN passed THEN 't' ELSE 'f' END, sum(n), 0,
+           sum(score_sum)
+    FROM staged_attempts GROUP BY 2, 3
+    UNION ALL
+    SELECT 'attempt_pairs', CAST(first AS date), CAST(least(4, tries) AS text), count(*), 0, 0
+    FROM (SELECT min("startedAt") AS first, count(*) AS tries FROM quiz_attempts
+          GROUP BY "userId", "quizId") pairs
+    GROUP BY 2, 3
+"""
+
+
+def family_fill(table: str, entity: str, measures: dict, day_rows: str) -> list[str]:
+    """Fill a family's new table: its day rows, then months summed from them.
+
+    Rows go in (period, id) order, so a range of days or months sits on few pages.
+    """
+    columns = ", ".join(f'"{m}"' for m in measures)
+    sums = ", ".join(f'sum("{m}")' for m in measures)
+    return [
+        f"""INSERT INTO {table} (grain, period, "{entity}", {columns})
+            SELECT 'day', * FROM ({day_rows}) rows ORDER BY 2, 3""",
+        f"""INSERT INTO {table} (grain, period, "{entity}", {columns})
+            SELECT 'month', CAST(date_trunc('month', period) AS date), "{entity}", {sums}
+            FROM {table} WHERE grain = 'day' GROUP BY 2, 3 ORDER BY 2, 3""",
+    ]
+
+
+# table -> (primary key columns, statements filling the table named by their argument)
+REBUILT = {
+    "analytics_daily": ("metric, day, key", lambda t: [
+        f"INSERT INTO {t} (metric, day, key, n, m, amount) "
+        f"SELECT * FROM ({DAILY_METRICS}) metrics ORDER BY 1, 2, 3"]),
+    **{name: (f'grain, period, "{entity}"',
+              lambda t, spec=(entity, measures, rows): family_fill(t, *spec))
+       for name, entity, measures, rows in FAMILIES},
+}
+
+
+def rebuild(table: str, key: str, fill) -> list[tuple[str, str]]:
+    """Build the next version of a table beside it, without an index while it fills (bulk
+    loading then indexing is several times faster than updating the index row by row)."""
+    step, new = table.removeprefix("analytics_"), f"{table}_next"
+    return [(step, f"DROP TABLE IF EXISTS {new}"),
+            (step, f"CREATE UNLOGGED TABLE {new} (LIKE {table} INCLUDING DEFAULTS)"),
+            *((step, sql) for sql in fill(new)),
+            (step, f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({key})"),
+            (step, f"ANALYZE {new}")]
+
+
+def swap(table: str) -> list[tuple[str, str]]:
+    """Put the new version in place. Its lock is held from here to the commit only, so readers
+    wait milliseconds, not the whole refresh (a TRUNCATE or DELETE would hold them longer)."""
+    return [("swap", f"DROP TABLE {table}"),
+            ("swap", f"ALTER TABLE {table}_next RENAME TO {table}"),
+            ("swap", f"ALTER TABLE {table} RENAME CONSTRAINT {table}_next_pkey TO {table}_pkey")]
+
+
+STATEMENTS = [
+    # One refresh at a time (a second one waits here, then rebuilds from fresh data).
+    ("staging", "SELECT pg_advisory_xact_lock(hashtext('lms-analytics-rollups'))"),
+    # Room for the hash aggregates over ~10^6 groups, for this transaction only.
+    ("staging", "SET LOCAL work_mem = '256MB'"),
+    ("staging", "DROP TABLE IF EXISTS " + ", ".join(STAGED)),  # a second run, same transaction
+    *(("staging", sql) for sql in STAGING),
+    # Temporary tables get no statistics of their own; without them the plans go wrong.
+    ("staging", "ANALYZE " + ", ".join(STAGED)),
+    *(statement for table, (key, fill) in REBUILT.items() for statement in
+      rebuild(table, key, fill)),
+    *(statement for table in REBUILT for statement in swap(table)),
+]
+
+
+def refresh_rollups(session, now, currency: str, echo=None) -> None:
+    """Rebuild every rollup table (caller commits); `echo(step, seconds)` reports progress."""
+    began = time.perf_counter()
+    for step, sql in STATEMENTS:
+        started = time.perf_counter()
+        session.execute(text(sql), {"currency": currency})
+        if echo is not None:
+            echo(step, time.perf_counter() - started)
+    session.execute(text("""
+        INSERT INTO analytics_refreshes (name, "refreshedAt", seconds)
+        VALUES ('rollups', CAST(:now AS timestamp(3)), :seconds)
+        ON CONFLICT (name) DO UPDATE
+        SET "refreshedAt" = EXCLUDED."refreshedAt", seconds = EXCLUDED.seconds
+    """), {"now": now, "seconds": time.perf_counter() - began})
+
+
+# Below this many enrollments every all-courses figure is fast live, and live is never stale.
+USE_FROM_ENROLLMENTS = 50_000
+
+
+def worth_reading(session, threshold: int = USE_FROM_ENROLLMENTS) -> bool:
+    """Whether the platform is large enough for the rollups (the planner's row estimate)."""
+    estimate = session.execute(text(
+        "SELECT reltuples FROM pg_class WHERE oid = CAST('enrollments' AS regclass)")).scalar()
+    return max(estimate or 0, 0) >= threshold  # -1: never analyzed
+
+
+def refreshed_at(session):
+    """When the rollups were last rebuilt, or None if never (then the dashboards stay live)."""
+    return session.execute(text(
+        "SELECT \"refreshedAt\" FROM analytics_refreshes WHERE name = 'rollups'")).scalar()

@@ -1,0 +1,327 @@
+"""The dashboard pages (Analytics menu): read the filters, call the queries, render the figures."""
+import logging
+from dataclasses import replace
+from decimal import Decimal
+from importlib import resources
+from urllib.parse import quote, urlsplit
+
+from flask import current_app, flash, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_login import current_user
+from plotly.offline import get_plotlyjs_version
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.routing import BuildError
+
+from lms import audit
+from lms.admin.base import ADMIN, STAFF, StaffPage
+from lms.analytics import charts, precomputed, queries
+from lms.analytics.filters import PRESETS, Filters, parse_range, pick_choice
+from lms.analytics.refresh import refresh_everything
+from lms.analytics.rollups import USE_FROM_ENROLLMENTS, refreshed_at, worth_reading
+from lms.db import db
+from lms.models import utcnow
+
+log = logging.getLogger(__name__)
+CATEGORY = "Analytics"
+YEAR = 365 * 24 * 3600
+
+
+def money(value) -> str:
+    return "–" if value is None else f"${Decimal(value):,.2f}"
+
+
+def percent(value, places: int = 1) -> str:
+    return "–" if value is None else f"{float(value):.{places}f}%"
+
+
+def change(now: Decimal, before: Decimal) -> Decimal | None:
+    """Relative change in percent, or None when there is nothing to compare with."""
+    if not before:
+        return None
+    return ((now - before) * 100 / before).quantize(Decimal("0.1"))
+
+
+def item_reading(row: dict) -> str:
+    """What an author should make of a question's indices (Moodle's bands, simplified)."""
+    facility, discrimination = row["facility"], row["discrimination"]
+    if facility is None:
+        return "no attempts"
+    notes = []
+    if facility >= 90:
+        notes.append("too easy")
+    elif facility <= 20:
+        notes.append("too hard")
+    if discrimination is None:
+        notes.append("discrimination needs varied marks")
+    elif discrimination < 0:
+        notes.append("misleading: stronger students get it wrong")
+    elif discrimination < 20:
+        notes.append("weak discrimination")
+    return ", ".join(notes) or "fine"
+
+
+def details_url(endpoint: str, path: str):
+    """id -> the row's details page; a plain path while that admin view does not exist."""
+    try:
+        pattern = url_for(f"{endpoint}.details_view", id="ROW_ID")
+    except BuildError:
+        pattern = f"/admin/{path}/details/?id=ROW_ID"
+    return lambda row_id: pattern.replace("ROW_ID", quote(str(row_id), safe=""))
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+def rollup_threshold() -> int:
+    return current_app.config.get("ANALYTICS_ROLLUPS_FROM_ENROLLMENTS", USE_FROM_ENROLLMENTS)
+
+
+def figures_source(f: Filters):
+    """(module of query functions, as-of time or None): the rollups for every course on a
+    large platform once they are built; live figures otherwise."""
+    if f.course_id is None and f.instructor_id is None:
+        as_of = refreshed_at(db.session)
+        if as_of is not None and worth_reading(db.session, rollup_threshold()):
+            return precomputed, as_of
+    return queries, None
+
+
+class Dashboard(StaffPage):
+    """A dashboard page: filters from the query string, figures as JSON drawn by charts.js."""
+
+    read_roles = STAFF
+    template = ""
+
+    def __init__(self, name: str, endpoint: str, url: str):
+        super().__init__(name=name, endpoint=endpoint, url=url, category=CATEGORY)
+
+    def read_filters(self) -> tuple[Filters, list[str], list[dict]]:
+        now = utcnow()
+        preset, start, end, messages = parse_range(request.args, now.date())
+        instructor = current_user.user_id if current_user.is_instructor else None
+        base = Filters(start=start, end=end, preset=preset, instructor_id=instructor, now=now)
+        courses = queries.course_choices(base)
+        course_id = pick_choice(request.args.get("course"), {c["id"] for c in courses},
+                                "course", messages)
+        return replace(base, course_id=course_id), messages, courses
+
+    def show(self, f: Filters, messages: list[str], courses: list[dict], figures: dict,
+             **context):
+        context.setdefault("as_of", None)
+        return self.render(
+            self.template, f=f, messages=messages, courses=courses, presets=PRESETS,
+            figures={name: fig.to_json() for name, fig in figures.items()},
+            plotly_url=url_for("analytics_courses.plotly_js", v=get_plotlyjs_version()),
+            money=money, percent=percent, **context)
+
+
+def course_title(courses: list[dict], course_id: str | None) -> str | None:
+    return next((c["title"] for c in courses if c["id"] == course_id), None)
+
+
+class RevenueDashboard(Dashboard):
+    template = "analytics/revenue.html"
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        q, as_of = figures_source(f)
+        months = q.revenue_months(f)
+        statuses = q.transactions_by_status(f)
+        series = q.revenue_series(f)
+        by_course = q.revenue_by_course(f)
+        completed = next((s for s in statuses if s["status"] == "COMPLETED"
+                          and s["currency"] == queries.REVENUE_CURRENCY), {})
+        refunded = next((s for s in statuses if s["status"] == "REFUNDED"
+                         and s["currency"] == queries.REVENUE_CURRENCY), {})
+        figures = {
+            "revenue": charts.revenue_over_time(series, f.bucket),
+            "by_course": charts.revenue_by_course(by_course),
+            "status": charts.status_breakdown(statuses),
+        }
+        return self.show(
+            f, messages, courses, figures, as_of=as_of, months=months, completed=completed,
+            refunded=refunded, statuses=statuses, by_course=by_course[:10],
+            month_change=change(months["this_month"], months["last_month_to_date"]),
+            pending=queries.pending_payments(f), pending_count=queries.pending_payments_count(f),
+            transaction_url=details_url("transaction", "transaction"),
+            user_url=details_url("user", "user"))
+
+
+class EnrollmentDashboard(Dashboard):
+    template = "analytics/enrollments.html"
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        q, as_of = figures_source(f)
+        totals, by_course = q.enrollment_overview(f)
+        funnel_course = f.course_id or (by_course[0]["course_id"] if by_course else None)
+        funnel = queries.drop_off_funnel(f.with_course(funnel_course)) if funnel_course else []
+        funnel_title = course_title(courses, funnel_course)
+        durations = q.time_to_completion(f)
+        figures = {
+            "series": charts.enrollments_over_time(q.enrollment_series(f), f.bucket),
+            "by_course": charts.completion_vs_progress(by_course),
+            "duration": charts.time_to_completion(durations),
+            "funnel": charts.drop_off_funnel(funnel, funnel_title),
+            "cohorts": charts.cohort_completion(q.completion_by_cohort(f)),
+            "refunds": charts.refunds_by_progress(q.refunds_by_progress(f)),
+        }
+        return self.show(f, messages, courses, figures, as_of=as_of,
+                         totals=totals,
+                         durations=durations[0] if durations else {}, funnel_title=funnel_title,
+                         drop=charts.biggest_drop(funnel), funnel=funnel,
+                         freshness=queries.course_analytics_freshness(f))
+
+
+class ProgressDashboard(Dashboard):
+    template = "analytics/progress.html"
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        q, as_of = figures_source(f)
+        by_course = q.progress_by_course(f)
+        lesson_course = f.course_id or (by_course[0]["course_id"] if by_course else None)
+        lessons = queries.lesson_engagement(f.with_course(lesson_course)) if lesson_course else []
+        lesson_title = course_title(courses, lesson_course)
+        figures = {
+            "distribution": charts.progress_distribution(q.progress_distribution(f)),
+            "by_course": charts.progress_by_course(by_course),
+            "lessons": charts.lesson_engagement(lessons, lesson_title),
+        }
+        return self.show(f, messages, courses, figures, as_of=as_of,
+                         totals=q.progress_totals(f), at_risk=queries.at_risk_students(f),
+                         at_risk_count=queries.at_risk_count(f),
+                         at_risk_cap=queries.AT_RISK_COUNT_CAP,
+                         lessons=lessons, lesson_title=lesson_title,
+                         user_url=details_url("user", "user"),
+                         enrollment_url=details_url("enrollment", "enrollment"))
+
+
+class PeopleDashboard(Dashboard):
+    template = "analytics/people.html"
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        roles = queries.users_by_role(f)
+        figures = {
+            "signups": charts.signups_over_time(queries.signups_series(f), f.bucket),
+            "roles": charts.users_by_role(roles),
+        }
+        return self.show(f, messages, courses, figures, roles=roles)
+
+
+class AssessmentDashboard(Dashboard):
+    template = "analytics/assessments.html"
+
+    def pick_quiz(self, f: Filters, quizzes: list[dict], messages: list[str]) -> dict | None:
+        wanted = request.args.get("quiz")
+        if wanted:
+            found = queries.quiz_in_scope(f, wanted[:200])
+            if found:
+                return found
+            messages.append("There is no quiz with that id among the ones you can see; "
+                            "the quiz filter was ignored.")
+        return quizzes[0] if quizzes else None
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        q, as_of = figures_source(f)
+        pass_rates = q.quiz_pass_rates(f)
+        quizzes = queries.course_quizzes(f) if f.course_id else [
+            {"id": r["quiz_id"], "title": r["title"]} for r in pass_rates]
+        quiz = self.pick_quiz(f, quizzes, messages)
+        items = queries.item_analysis(f, quiz["id"]) if quiz else []
+        if quiz and quiz["id"] not in {choice["id"] for choice in quizzes}:
+            quizzes = [quiz, *quizzes]
+        figures = {
+            "pass_rates": charts.pass_rate_by_quiz(pass_rates),
+            "scores": charts.score_distribution(q.score_distribution(f)),
+            "attempts": charts.attempts_per_student(q.attempts_per_student(f)),
+            "items": charts.item_analysis(items, quiz["title"] if quiz else None),
+        }
+        return self.show(f, messages, courses, figures, as_of=as_of,
+                         totals=q.assessment_totals(f), quizzes=quizzes, quiz=quiz, items=items,
+                         reading=item_reading)
+
+
+class CourseSummary(Dashboard):
+    """course_analytics as stored (all time), with its lastCalculatedAt; also serves plotly.js."""
+
+    template = "analytics/courses.html"
+
+    @expose("/")
+    def index(self):
+        f, messages, courses = self.read_filters()
+        rows = queries.course_analytics_rows(f)
+        return self.show(f, messages, courses, {"courses": charts.course_analytics(rows)},
+                         rows=rows, freshness=queries.course_analytics_freshness(f),
+                         rollups_at=refreshed_at(db.session), rollups_from=rollup_threshold())
+
+    @expose("/plotly.min.js")
+    def plotly_js(self):
+        """The plotly.js bundled with the installed plotly package (same version as to_json)."""
+        path = resources.files("plotly") / "package_data" / "plotly.min.js"
+        response = send_file(path, mimetype="text/javascript", max_age=YEAR, conditional=True)
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.cache_control.immutable = True
+        return response
+
+
+class AnalyticsRefresh(StaffPage):
+    """Admins recompute course_analytics (POST with CSRF); not a menu entry."""
+
+    read_roles = ADMIN
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        summary = url_for("analytics_courses.index")
+        if request.method == "GET":
+            return redirect(summary)
+        started = utcnow()
+        try:
+            count = refresh_everything(db.session, started)
+            audit.record("refresh", "course_analytics",
+                         details={"courses": count, "rollups": True})
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception("analytics refresh failed")
+            flash("The recalculation failed and nothing was changed; the error was logged.",
+                  "error")
+            return redirect(summary)
+        seconds = (utcnow() - started).total_seconds()
+        flash(f"Course analytics and the dashboards' rollups recalculated ({count} courses) "
+              f"in {seconds:.1f} s.", "success")
+        return redirect(safe_next(request.form.get("next"), summary))
+
+
+PAGES = [
+    (RevenueDashboard, "Revenue", "analytics_revenue", "revenue"),
+    (EnrollmentDashboard, "Enrollments & completion", "analytics_enrollments", "enrollments"),
+    (ProgressDashboard, "Progress & engagement", "analytics_progress", "progress"),
+    (PeopleDashboard, "People", "analytics_people", "people"),
+    (AssessmentDashboard, "Assessments", "analytics_assessments", "assessments"),
+    (CourseSummary, "Course summary", "analytics_courses", "courses"),
+]
+
+
+def register(admin) -> None:
+    """New view instances for this Admin (views keep per-app state)."""
+    for view, name, endpoint, path in PAGES:
+        admin.add_view(view(name=name, endpoint=endpoint, url=f"/admin/analytics/{path}"))
+    admin.add_view(AnalyticsRefresh(name="Refresh analytics", endpoint="analytics_refresh",
+                                     url="/admin/analytics/refresh"))
