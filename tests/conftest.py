@@ -229,23 +229,23 @@ def make_staff(app):
 
 
 
+def signed_in_client(app, make_staff, role, email):
+    client = app.test_client()
+    user_id, email = make_staff(role, email=email)
+    assert sign_in(client, email).status_code == 302
+    client.user_id = user_id
+    return client
+
+
 @pytest.fixture
 def admin_client(app, make_staff):
     from lms.models import UserRole
 
-    client = app.test_client()
-    _id, email = make_staff(UserRole.ADMIN, email="admin@example.com")
-    assert sign_in(client, email).status_code == 302
-    client.user_id = _id
-    return client
+    return signed_in_client(app, make_staff, UserRole.ADMIN, "admin@example.com")
 
 
 @pytest.fixture
 def instructor_client(app, make_staff):
     from lms.models import UserRole
 
-    client = app.test_client()
-    _id, email = make_staff(UserRole.INSTRUCTOR, email="instructor@example.com")
-    assert sign_in(client, email).status_code == 302
-    client.user_id = _id
-    return client
+    return signed_in_client(app, make_staff, UserRole.INSTRUCTOR, "instructor@example.com")

@@ -157,5 +157,5 @@ def make_attempt(quiz: Quiz | None = None, user: User | None = None, **fields) -
 def make_media(**fields) -> Media:
     n = _next()
     fields.setdefault("type", "video")
-    fields.setdefault("url", f"https://cdn.example.com/media/{n}.mp4")
+    fields.setdefault("url", f"https://media.example.com/media/{n}.mp4")
     return _save(Media(**fields))

@@ -115,7 +115,7 @@ def load_certificates(conn: Connection, anchor: datetime, plan: list[Enrollment]
         rows.append({"id": cuid(), "userId": users[e.student.email],
                      "courseId": courses[e.course.slug], "certificateNo": number,
                      "issuedAt": issued, "expiresAt": None,
-                     "pdfUrl": f"https://cdn.example.com/certificates/{number}.pdf"})
+                     "pdfUrl": f"https://media.example.com/certificates/{number}.pdf"})
     # Keyed on (user, course): the number carries the issue year, which moves with the anchor.
     return insert_missing(conn, Certificate.__table__, rows, ["userId", "courseId"])
 

@@ -43,7 +43,7 @@ def course_row(spec: CourseSpec, anchor: datetime, users: dict[str, str]) -> dic
             "durationHours": max(1, round(sum(m for _, ls in spec.modules for _, m in ls) / 60)),
             "difficulty": spec.difficulty, "published": True, "featured": spec.featured,
             "learningObjectives": spec.objectives, "prerequisites": spec.prerequisites,
-            "thumbnailUrl": f"https://cdn.example.com/courses/{spec.slug}.jpg",
+            "thumbnailUrl": f"https://media.example.com/courses/{spec.slug}.jpg",
             "videoUrl": None, "instructorId": users[spec.instructor],
             "createdAt": created, "updatedAt": at(anchor, spec.launched_days_ago)}
 

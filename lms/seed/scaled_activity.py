@@ -175,7 +175,7 @@ def certificates_sql() -> str:
                               "expiresAt", "pdfUrl")
     SELECT {ident('crt', 'e')}, {ident('usr', 'u')}, {ident('crs', 'c')}, cert_no,
            completed_at + interval '5 minutes', NULL,
-           'https://cdn.example.com/certificates/' || cert_no || '.pdf'
+           'https://media.example.com/certificates/' || cert_no || '.pdf'
     FROM (SELECT *, 'LMS-' || to_char(completed_at, 'YYYY') || '-' || lpad(e::text, 7, '0')
                     AS cert_no
           FROM seed_enrollment WHERE status = 'COMPLETED') done

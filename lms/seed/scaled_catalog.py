@@ -36,7 +36,7 @@ def users_sql(s: Scale) -> str:
                     lower(first) || '.' || lower(last) || '.' || u || '@example.net'),
            CASE WHEN {rnd('u', 2)} < 0.85 THEN created + interval '15 minutes' END,
            CASE WHEN {rnd('u', 4)} < 0.3
-                THEN 'https://cdn.example.com/avatars/' || u || '.png' END,
+                THEN 'https://media.example.com/avatars/' || u || '.png' END,
            (CASE WHEN u <= {s.admins} THEN 'ADMIN' WHEN u < {s.first_student} THEN 'INSTRUCTOR'
                  ELSE 'STUDENT' END)::"UserRole",
            created, created
@@ -102,7 +102,7 @@ def courses_sql(s: Scale) -> str:
                  'Evaluate results and iterate'],
            CASE WHEN difficulty = 'BEGINNER' THEN ARRAY[]::text[]
                 ELSE ARRAY['Python basics', 'High-school algebra'] END,
-           'https://cdn.example.com/courses/' || slug || '.jpg',
+           'https://media.example.com/courses/' || slug || '.jpg',
            'https://vimeo.com/' || (700000000 + c),
            {ident('usr', 'instructor')}, created,
            least({ANCHOR}, created + interval '1 day' * 20 * {rnd('c', 16)})
@@ -187,9 +187,9 @@ def media_sql() -> str:
                        "createdAt", "updatedAt")
     SELECT {ident('med', '3 * (sc.c - 1) + kind')},
            (ARRAY['image', 'video', 'document'])[kind],
-           CASE kind WHEN 1 THEN 'https://cdn.example.com/courses/thumb-' || sc.c || '.jpg'
+           CASE kind WHEN 1 THEN 'https://media.example.com/courses/thumb-' || sc.c || '.jpg'
                      WHEN 2 THEN 'https://vimeo.com/' || (700000000 + sc.c)
-                     ELSE 'https://cdn.example.com/syllabus/' || sc.c || '.pdf' END,
+                     ELSE 'https://media.example.com/syllabus/' || sc.c || '.pdf' END,
            (ARRAY['s3', 'vimeo', 's3'])[kind],
            CASE kind WHEN 2 THEN (700000000 + sc.c)::text ELSE 'course-' || sc.c END,
            (ARRAY['Thumbnail', 'Promo video', 'Syllabus'])[kind] || ' for course ' || sc.c,
