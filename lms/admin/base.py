@@ -73,7 +73,7 @@ class StaffIndexView(AccessRules, AdminIndexView):
         links = [
             item for item in self.admin.menu()
             if not item.is_category() and item.is_accessible() and item.is_visible()
-            and item.get_url() != self.url
+            and item.get_url().rstrip("/") != self.url.rstrip("/")  # not Home itself
         ]
         categories = [
             (item.name, [c for c in item.get_children() if c.is_accessible() and c.is_visible()])

@@ -129,3 +129,9 @@ def test_passwords_are_stored_as_argon2_hashes(app, make_staff):
     with app.app_context():
         stored = db.session.get(StaffCredential, user_id).password_hash
     assert stored.startswith("$argon2id$") and STAFF_PASSWORD not in stored
+
+
+def test_the_home_page_lists_the_links_without_itself(admin_client):
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    links = page.split('id="home-links"')[1]
+    assert "/admin/course/" in links and ">Home<" not in links
