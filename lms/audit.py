@@ -78,6 +78,15 @@ def column_changes(model) -> tuple[dict, dict]:
     return before, after
 
 
+def previous_value(model, attribute):
+    """The value before this edit (None for a new row)."""
+    state = inspect(model)
+    if state.pending or state.transient:
+        return None
+    history = state.attrs[attribute].history
+    return history.deleted[0] if history.deleted else getattr(model, attribute)
+
+
 def record_create(model, **details) -> AuditEntry:
     return record("create", model.__tablename__, primary_key(model), after=column_values(model),
                   details=details or None)

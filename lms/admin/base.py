@@ -196,11 +196,14 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
                   "error")
             return super().get_list(0, sort_column, sort_desc, None, None, execute, page_size)
 
-    def own_ids(self, ids: list[str]) -> list[str]:
-        """The selected ids the current user may act on (an action's rowid list is untrusted)."""
+    def selected(self, ids: list[str]):
+        """The selected rows the current user may act on (an action's rowid list is untrusted)."""
         pk = self.model.__mapper__.primary_key[0]
-        return [row_id for (row_id,) in self.get_query().with_entities(pk)
-                .filter(pk.in_([str(i)[:200] for i in ids]))]
+        return self.get_query().filter(pk.in_([str(i)[:200] for i in ids]))
+
+    def own_ids(self, ids: list[str]) -> list[str]:
+        pk = self.model.__mapper__.primary_key[0]
+        return [row_id for (row_id,) in self.selected(ids).with_entities(pk)]
 
     def scoped(self, query):
         if current_role() is UserRole.INSTRUCTOR:

@@ -121,8 +121,7 @@ class CourseView(StaffModelView):
                            "{result} course progress row(s) corrected.")
 
     def flag(self, ids, change):
-        query = self.get_query().filter(Course.id.in_(ids))
-        self.run_operation(lambda: set_course_flag(query, change),
+        self.run_operation(lambda: set_course_flag(self.selected(ids), change),
                            f"{FLAG_DONE[change]} {{result}} course(s).")
 
     def search_placeholder(self):

@@ -35,8 +35,7 @@ class DeleteWithPreview:
         """The rows to delete: one (404 if not yours), or the selected ones you may see."""
         if not via_action:
             return [self.get_one(ids[0])]
-        pk = self.model.__mapper__.primary_key[0]
-        return self.get_query().filter(pk.in_([str(i)[:200] for i in ids])).all()
+        return self.selected(ids).all()
 
     def render_delete_preview(self, ids: list[str], via_action: bool):
         rows = self.rows_for(ids, via_action)

@@ -2,7 +2,6 @@
 from flask import redirect, request
 from flask_admin.actions import action
 from flask_admin.base import expose
-from sqlalchemy import inspect
 from wtforms import Form
 from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
 
@@ -11,6 +10,7 @@ from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money, related_link
 from lms.admin.fields import MoneyField
+from lms.audit import previous_value
 from lms.models import CourseProgress, Enrollment, EnrollmentStatus, LessonProgress, utcnow
 from lms.operations import OperationRefused, enrollment as enrollment_ops
 from lms.operations import progress as progress_ops
@@ -56,8 +56,8 @@ class EnrollmentView(ListExportMixin, StaffModelView):
     def on_model_change(self, form, model, is_created):
         """Status changes follow the spec's state diagrams."""
         try:
-            check_enrollment_move(old_value(model, "status"), model.status)
-            check_payment_move(old_value(model, "payment_status"), model.payment_status)
+            check_enrollment_move(previous_value(model, "status"), model.status)
+            check_payment_move(previous_value(model, "payment_status"), model.payment_status)
         except OperationRefused as refusal:
             raise ValidationError(str(refusal)) from refusal
         if model.status == EnrollmentStatus.COMPLETED and model.completed_at is None:
@@ -103,14 +103,6 @@ class EnrollForm(Form):
     user_id = lookups.id_field(None, "Student", "deleted user")
     course_id = lookups.id_field(None, "Course", "deleted course")
 
-
-def old_value(model, attribute):
-    """The value before this edit (None for a new row)."""
-    state = inspect(model)
-    if state.pending or state.transient:
-        return None
-    history = state.attrs[attribute].history
-    return history.deleted[0] if history.deleted else getattr(model, attribute)
 
 
 class CourseProgressView(ListExportMixin, StaffModelView):

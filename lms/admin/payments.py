@@ -7,7 +7,7 @@ from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
 from lms.admin.fields import JsonField, MoneyField
-from lms.admin.learning import old_value
+from lms.audit import previous_value
 from lms.models import Transaction
 from lms.operations import OperationRefused
 from lms.operations.payments import refund
@@ -59,7 +59,7 @@ class TransactionView(ListExportMixin, StaffModelView):
 
     def on_model_change(self, form, model, is_created):
         try:
-            check_payment_move(old_value(model, "status"), model.status)
+            check_payment_move(previous_value(model, "status"), model.status)
         except OperationRefused as refusal:
             raise ValidationError(str(refusal)) from refusal
         super().on_model_change(form, model, is_created)

@@ -6,10 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
+    CASCADE,
     CHILD_ROWS, Json, Timestamp, created_at_column, id_column, updated_at_column, utcnow,
 )
-
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
 
 class Quiz(db.Model):

@@ -6,10 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
+    CASCADE,
     CHILD_ROWS, Timestamp, UserRole, created_at_column, id_column, pg_enum, updated_at_column,
 )
-
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
 
 class User(db.Model):

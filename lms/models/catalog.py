@@ -8,11 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
+    CASCADE,
     CHILD_ROWS, Difficulty, Money, TextArray, created_at_column, id_column, pg_enum,
     updated_at_column,
 )
-
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
 # The PHASE 4 generated column (migration database_optimization), as PostgreSQL normalises it.
 SEARCH_VECTOR_SQL = (

@@ -62,6 +62,9 @@ def pg_enum(python_enum: type[enum.Enum]) -> Enum:
                 values_callable=lambda members: [m.name for m in members])
 
 
+# Prisma's `onDelete: Cascade` (and its default onUpdate) on every @relation foreign key.
+CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
+
 # A parent's collection of rows that ON DELETE CASCADE removes with it. Without the ORM cascade,
 # deleting a parent whose collection is loaded would first set the children's NOT NULL foreign
 # key to NULL and fail; with it, loaded children are deleted too and unloaded ones are left to
@@ -116,6 +119,6 @@ ALL_ENUMS = (UserRole, Difficulty, EnrollmentStatus, PaymentStatus)
 
 __all__ = [
     "Timestamp", "Money", "TextArray", "Json", "String", "Text", "cuid", "utcnow", "pg_enum",
-    "CHILD_ROWS", "id_column", "created_at_column", "updated_at_column", "UserRole",
+    "CASCADE", "CHILD_ROWS", "id_column", "created_at_column", "updated_at_column", "UserRole",
     "Difficulty", "EnrollmentStatus", "PaymentStatus", "ALL_ENUMS",
 ]

@@ -7,10 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
+    CASCADE,
     CHILD_ROWS, EnrollmentStatus, Money, PaymentStatus, Timestamp, id_column, pg_enum, utcnow,
 )
-
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
 
 def _now_column(name: str):
