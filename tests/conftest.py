@@ -78,6 +78,45 @@ def template_database(pg_maintenance_url):
     return TEMPLATE_DB
 
 
+def seeded_template(pg_maintenance_url, template_database, name: str, load) -> str:
+    """A copy of the migrated template with `load(connection)` run on it, to clone tests from."""
+    drop_database(pg_maintenance_url, name)
+    engine = create_engine(pg_maintenance_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    engine.dispose()
+    seeded = create_engine(database_url(pg_maintenance_url, name))
+    with seeded.begin() as conn:
+        load(conn)
+    with seeded.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    seeded.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def demo_template(pg_maintenance_url, template_database):
+    """The demo data set (`python app.py` loads it), as a template database."""
+    from lms.seed.demo import load_demo
+
+    return seeded_template(pg_maintenance_url, template_database, "lms_test_demo", load_demo)
+
+
+@pytest.fixture(scope="session")
+def medium_template(pg_maintenance_url, template_database):
+    """The generated `medium` data set (10k users, 100k enrollments…), as a template database."""
+    from lms.seed.credentials import give_demo_passwords
+    from lms.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from lms.seed.scaled import generate
+    from lms.seed.scales import SCALES
+
+    def load(conn):
+        generate(conn, SCALES["medium"], echo=lambda _line: None)
+        give_demo_passwords(conn, [email for email, _role in DEMO_ACCOUNTS], DEMO_PASSWORD)
+
+    return seeded_template(pg_maintenance_url, template_database, "lms_test_medium", load)
+
+
 @pytest.fixture
 def fresh_database(pg_maintenance_url, template_database):
     """Yields a factory of empty, migrated databases; each is dropped after the test."""
@@ -103,16 +142,33 @@ def db_url(fresh_database):
     return fresh_database()
 
 
-@pytest.fixture
-def app(db_url):
-    """A fresh app per test, on its own database (flaskr style)."""
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True})
+def app_on(url: str):
+    """A fresh app on the database at `url`; its connections are closed afterwards."""
+    app = create_app({"DATABASE_URL": url, "TESTING": True})
     yield app
     from lms.db import db
 
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(db_url):
+    """A fresh app per test, on its own database (flaskr style)."""
+    yield from app_on(db_url)
+
+
+@pytest.fixture
+def demo_app(fresh_database, demo_template):
+    """A fresh app on this test's own copy of the demo data (what `python app.py` shows)."""
+    yield from app_on(fresh_database(demo_template))
+
+
+@pytest.fixture
+def medium_app(fresh_database, medium_template):
+    """A fresh app on this test's own copy of the generated `medium` data."""
+    yield from app_on(fresh_database(medium_template))
 
 
 @pytest.fixture
@@ -135,9 +191,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over real HTTP on a free port of 127.0.0.1, in a thread."""
+def serve(app):
+    """Serve `app` over real HTTP on a free port of 127.0.0.1, in a thread; yields its URL."""
     from werkzeug.serving import make_server
 
     port = free_port()
@@ -147,6 +202,18 @@ def live_server(app):
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served over real HTTP."""
+    yield from serve(app)
+
+
+@pytest.fixture
+def demo_server(demo_app):
+    """The test's copy of the demo data served over real HTTP."""
+    yield from serve(demo_app)
 
 
 @pytest.fixture(scope="session")
@@ -179,17 +246,19 @@ def pytest_runtest_makereport(item, call):
         item.failed_call = report.failed
 
 
-@pytest.fixture
-def page(request, chromium, live_server):
+def browser_page(request, chromium, base_url):
     """A fresh browser page; records console errors and any request leaving 127.0.0.1.
 
     A failing test leaves a screenshot in $TMPDIR/lms-browser-failures/ to look at.
     """
-    context = chromium.new_context(base_url=live_server)
+    context = chromium.new_context(base_url=base_url)
     page = context.new_page()
     page.console_errors = []
     page.external_requests = []
+    page.server_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("response", lambda r: r.status >= 500 and page.server_errors.append(
+        f"{r.status} {r.request.method} {r.url}"))
 
     def watch(request):
         if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
@@ -202,6 +271,18 @@ def page(request, chromium, live_server):
         folder.mkdir(exist_ok=True)
         page.screenshot(path=str(folder / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(request, chromium, live_server):
+    """A browser page on the test's (empty) app."""
+    yield from browser_page(request, chromium, live_server)
+
+
+@pytest.fixture
+def demo_page(request, chromium, demo_server):
+    """A browser page on the test's copy of the demo data."""
+    yield from browser_page(request, chromium, demo_server)
 
 
 # --- staff and sign-in ---------------------------------------------------------------------
