@@ -4,7 +4,7 @@ from decimal import Decimal
 from enum import Enum
 
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from lms.db import db
 from lms.models import AuditEntry
@@ -104,3 +104,49 @@ def record_update(model, **details) -> AuditEntry | None:
 def record_delete(model, **details) -> AuditEntry:
     return record("delete", model.__tablename__, primary_key(model), before=column_values(model),
                   details=details or None)
+
+
+class FormSave:
+    """Audits every row one form save writes: its row and the inline child rows it brought.
+
+    Listens to each flush of the save (a hook's query may flush early) and reads the changes
+    there, before the flush clears their history; `finish()` flushes the rest and records
+    them, created rows with their ids. Used as a context manager around the save.
+    """
+
+    def __init__(self):
+        self.session = db.session()
+        self.created, self.changed, self.deleted = {}, {}, {}
+
+    def __enter__(self):
+        event.listen(self.session, "before_flush", self.before_flush)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.session, "before_flush", self.before_flush)
+
+    def before_flush(self, session, _context, _instances):
+        for row in session.new:
+            if not isinstance(row, AuditEntry):
+                self.created[id(row)] = row
+        for row in session.dirty:
+            before, after = column_changes(row)
+            if after and id(row) not in self.created:
+                old, _new = self.changed.get(id(row), (row, ({}, {})))[1]
+                self.changed[id(row)] = (row, ({**before, **old}, after))
+        for row in session.deleted:
+            self.deleted[id(row)] = (row, column_values(row))
+
+    def finish(self, first) -> None:
+        """Flush, then add the audit entries (`first`, the form's own row, leads)."""
+        self.session.flush()
+        order = lambda row: (row is not first, row.__tablename__)  # noqa: E731
+        for row in sorted(self.created.values(), key=order):
+            if id(row) not in self.deleted:
+                record_create(row)
+        for row, (before, after) in sorted(self.changed.values(), key=lambda c: order(c[0])):
+            if id(row) not in self.deleted:
+                record("update", row.__tablename__, primary_key(row), before=before, after=after)
+        for row, before in self.deleted.values():
+            record("delete", row.__tablename__, primary_key(row), before=before)
+        self.created, self.changed, self.deleted = {}, {}, {}

@@ -1,5 +1,5 @@
 """Flask-Admin at /admin/: the shell (theme, index, menus); views come from the domain modules."""
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -29,5 +29,7 @@ def init_admin(app: Flask) -> Admin:
     )
     for register in VIEW_REGISTRARS:
         register(admin)
+    # README sends newcomers to the site root: the admin signs them in (or greets them).
+    app.add_url_rule("/", "root", lambda: redirect(url_for("admin.index")))
     app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
     return admin

@@ -1,12 +1,13 @@
 """Assessments: quizzes with their questions, attempts, and certificates."""
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from lms.reports.list_export import ListExportMixin
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, related_link, short_text
 from lms.admin.fields import JsonField
-from lms.models import Certificate, Question, Quiz, QuizAttempt
+from lms.db import db
+from lms.models import Certificate, CourseModule, Question, Quiz, QuizAttempt
 
 CATEGORY = "Assessments"
 QUIZ_LINK = related_link("quiz", "quiz_id", "quiz", "deleted quiz")
@@ -48,6 +49,14 @@ class QuizView(StaffModelView):
                       "points": {"validators": [InputRequired(), NumberRange(0, 1000)]}},
         "form_label": "Question",
     })]
+
+
+    def on_model_change(self, form, model, is_created):
+        module = model.module_id and db.session.get(CourseModule, model.module_id)
+        if module and module.course_id != model.course_id:
+            raise ValidationError(f"The module “{module.title}” belongs to another course; "
+                                  "choose a module of the quiz's course, or none.")
+        super().on_model_change(form, model, is_created)
 
 
 class QuestionView(StaffModelView):

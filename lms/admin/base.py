@@ -5,19 +5,17 @@ A view declares who may read it (`read_roles`), who may write (`write_roles`, or
 rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
 details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
 """
-from flask import abort, flash, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
-from sqlalchemy import text
 from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from lms import audit
 from lms.admin.concurrency import ConflictDetection
 from lms.admin.deletion import DeleteWithPreview
 from lms.admin.errors import friendly_message
-from lms.admin.fields import LmsForm, LmsModelConverter
+from lms.admin.fields import LmsForm, LmsModelConverter, error_summary
 from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
@@ -83,28 +81,6 @@ class StaffIndexView(AccessRules, AdminIndexView):
         return self.render("admin/index.html", links=links, categories=categories)
 
 
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """select2 lookups that only return rows the current user may pick."""
-
-    def __init__(self, name, session, model, scope=None, **options):
-        super().__init__(name, session, model, **options)
-        self.scope = scope
-
-    def get_query(self):
-        query = super().get_query()
-        if self.scope is not None and current_role() is UserRole.INSTRUCTOR:
-            query = self.scope(query, current_user.user_id)
-        return query
-
-    def get_one(self, pk):
-        """The row, only if the lookup could have offered it (scope and filters apply)."""
-        query = self.get_query().filter(getattr(self.model, self.pk) == pk)
-        for condition in self.filters or ():
-            query = query.filter(text(condition))
-        with db.session.no_autoflush:
-            return query.first()
-
-
 class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelView):
     """CRUD over one table with role rules and instructor row scoping."""
 
@@ -114,6 +90,9 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
     delete_roles: frozenset | None = None
     # Extra @expose'd endpoints that write (e.g. an "enroll" page): they need edit rights.
     write_endpoints: frozenset = frozenset()
+    # Who may run each list action: "delete" needs delete rights, any other edit rights,
+    # unless named here (e.g. an action that writes a table the role may only read).
+    action_roles: dict[str, frozenset] = {}
     # f(query, instructor_user_id) -> query limited to that instructor's rows; required when
     # instructors may read the view. ALL_ROWS says on purpose that nothing is hidden.
     instructor_scope = None
@@ -128,12 +107,18 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
     model_form_converter = LmsModelConverter
     details_template = "admin/lms_details.html"
     list_template = "admin/lms_list.html"
+    edit_template = "admin/lms_edit.html"
+    create_template = "admin/lms_create.html"
     column_display_actions = True
 
     def __init__(self, model, **kwargs):
         if UserRole.INSTRUCTOR in (self.read_roles or NOBODY) and self.instructor_scope is None:
             raise TypeError(f"{type(self).__name__}: instructors may read it, so it must "
                             "declare instructor_scope")
+        # Inline child rows (a course's modules) follow the same form rules as their parent.
+        self.inline_models = [
+            (entry[0], {"form_base_class": LmsForm, **entry[1]}) if isinstance(entry, tuple)
+            else entry for entry in self.inline_models or ()]
         super().__init__(model, db, **kwargs)
 
     @property
@@ -153,20 +138,50 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
         create = self.write_roles if self.create_roles is None else self.create_roles
         edit = self.write_roles if self.edit_roles is None else self.edit_roles
         delete = self.write_roles if self.delete_roles is None else self.delete_roles
+        actions = frozenset().union(*(self.action_roles_for(name) for name, _ in self._actions))
         writes = {
             "create_view": create, "edit_view": edit, "ajax_update": edit,
-            "delete_view": delete, "action_view": edit | delete,
+            "delete_view": delete, "action_view": actions,
         } | {name: edit for name in self.write_endpoints}
         read = self.read_roles or NOBODY
         return read & writes[endpoint_name] if endpoint_name in writes else read
+
+    def action_roles_for(self, action_name: str) -> frozenset:
+        if action_name in self.action_roles:
+            roles = self.action_roles[action_name]
+        elif action_name == "delete":
+            roles = self.write_roles if self.delete_roles is None else self.delete_roles
+        else:
+            roles = self.write_roles if self.edit_roles is None else self.edit_roles
+        return (self.read_roles or NOBODY) & roles
+
+    def is_action_allowed(self, name):
+        """Lists offer a role only the actions it may run."""
+        return current_role() in self.action_roles_for(name) and super().is_action_allowed(name)
 
     def _handle_view(self, name, **kwargs):
         denied = super()._handle_view(name, **kwargs)
         if denied is not None:
             return denied
         if current_role() not in self.roles_for(name):
+            if name == "action_view":
+                return self.refuse_action()
             abort(403)
         return None
+
+    def handle_action(self, return_view=None):
+        """An action the role may not run is refused with a message on the list."""
+        name = request.form.get("action", "")
+        if name in self._actions_data and not self.is_action_allowed(name):
+            return self.refuse_action(self._actions_data[name][1])
+        return super().handle_action(return_view)
+
+    def refuse_action(self, label=None):
+        if label is None and request.form.get("action") in self._actions_data:
+            label = self._actions_data[request.form["action"]][1]
+        what = f"“{label}”" if label else "this action"
+        flash(f"Not done: you may not run {what} here. Nothing was changed.", "error")
+        return redirect(self.get_url(".index_view"))
 
     def _get_list_extra_args(self):
         """The list's query string, made safe: no negative page, no NUL, a bounded search."""
@@ -232,6 +247,9 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
         return row
 
 
+    def error_summary(self, form) -> list[tuple[str, str, str]]:
+        return error_summary(form)
+
     def history_url(self, model) -> str | None:
         """The audit log filtered to this row, for admins (who may read the log)."""
         if current_role() is not UserRole.ADMIN or not hasattr(model, "id"):
@@ -269,12 +287,16 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
             return True
         return super().handle_view_exception(exc)
 
+    def create_model(self, form):
+        with audit.FormSave() as g.form_save:
+            return super().create_model(form)
+
+    def update_model(self, form, model):
+        with audit.FormSave() as g.form_save:
+            return super().update_model(form, model)
+
     def on_model_change(self, form, model, is_created):
-        if is_created:
-            db.session.flush()  # the id exists now
-            audit.record_create(model)
-        else:
-            audit.record_update(model)
+        g.form_save.finish(model)  # the row and the inline child rows saved with it
 
     def on_model_delete(self, model):
         audit.record_delete(model)

@@ -13,7 +13,7 @@ from lms.admin.base import ADMIN, ALL_ROWS, STAFF, StaffModelView
 from lms.admin.display import enum_name, money, related_link, short_text, text_list
 from lms.admin.fields import MoneyField, TextListField
 from lms.db import db
-from lms.models import Course, CourseModule, Lesson, Media, UserRole
+from lms.models import Course, CourseModule, Enrollment, Lesson, Media, UserRole
 from lms.operations import progress as progress_ops
 from lms.operations.housekeeping import set_course_flag
 
@@ -57,6 +57,8 @@ class CourseView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
     instructor_scope = staticmethod(scopes.courses)
+    # Instructors only read course progress (DESIGN.md section 2).
+    action_roles = {"recompute_progress": ADMIN}
 
     column_list = ["title", "slug", "instructor", "difficulty", "price", "published", "featured",
                    "created_at"]
@@ -139,6 +141,14 @@ class CourseView(StaffModelView):
         if count_query is not None:
             count_query = count_query.filter(matches)
         return query, count_query, joins, count_joins
+
+    def why_not_delete(self, course):
+        """DESIGN.md: an instructor deletes her own course only while nobody is enrolled."""
+        if current_user.role is UserRole.INSTRUCTOR and db.session.scalar(
+                select(Enrollment.id).where(Enrollment.course_id == course.id).limit(1)):
+            return (f"Students are enrolled in “{course.title}”: deleting it would delete their "
+                    "enrollments and progress, so only an admin can delete it.")
+        return None
 
     def _for_role(self, form):
         if current_user.is_instructor and "instructor_id" in form:

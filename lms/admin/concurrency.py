@@ -74,7 +74,7 @@ class ConflictDetection:
 
     def scaffold_form(self):
         form_class = super().scaffold_form()
-        form_class.row_version = HiddenField()
+        form_class.row_version = HiddenField("Version of the row (for conflict detection)")
         return form_class
 
     def on_form_prefill(self, form, id):

@@ -31,6 +31,10 @@ class DeleteWithPreview:
 
     delete_preview_template = "admin/delete_preview.html"
 
+    def why_not_delete(self, row) -> str | None:
+        """Why the current user may not delete this row (shown on the preview), or None."""
+        return None
+
     def rows_for(self, ids: list[str], via_action: bool) -> list:
         """The rows to delete: one (404 if not yours), or the selected ones you may see."""
         if not via_action:
@@ -44,8 +48,9 @@ class DeleteWithPreview:
             return redirect(get_redirect_target() or self.get_url(".index_view"))
         table = self.model.__table__
         real_ids = [str(inspect(row).identity[0]) for row in rows]
+        refusals = list(dict.fromkeys(filter(None, map(self.why_not_delete, rows))))
         return self.render(
-            self.delete_preview_template, via_action=via_action,
+            self.delete_preview_template, via_action=via_action, refusals=refusals,
             rows=[(self.get_pk_value(row), describe_row(row)) for row in rows],
             deleted=delete_impact.deleted_with(table, real_ids),
             kept=delete_impact.kept(table, real_ids),
@@ -70,6 +75,8 @@ class DeleteWithPreview:
         rows = self.rows_for(ids, via_action)
         try:
             for row in rows:
+                if self.why_not_delete(row):
+                    raise ValidationError(self.why_not_delete(row))
                 self.on_model_delete(row)
                 db.session.delete(row)
             db.session.commit()

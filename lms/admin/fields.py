@@ -4,12 +4,14 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.form import BaseForm
+from flask_admin.form import BaseForm, DateTimeField
 from flask_admin.model.form import converts
 from flask_admin.model.fields import AjaxSelectField
 from flask_admin.model.widgets import AjaxSelect2Widget
 from markupsafe import Markup
-from wtforms import DecimalField, FloatField, StringField, TextAreaField
+from wtforms import (
+    DecimalField, FieldList, FloatField, FormField, HiddenField, StringField, TextAreaField,
+)
 from wtforms.validators import ValidationError
 
 MONEY_PATTERN = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
@@ -19,24 +21,69 @@ LONG_TEXT_COLUMNS = {"description", "content", "question", "correctAnswer"}
 
 
 class LmsForm(BaseForm):
-    """Every admin form: no NUL bytes, no absurdly long values, whatever the field."""
+    """Every admin form: no NUL bytes, no absurdly long values, whatever the field.
+
+    The rules reach into inline child rows (a course's modules) too. Hidden fields are written
+    by the app, not typed (the conflict-detection version grows with the children), so the
+    length meant for what people type does not apply to them; the long-text bound does.
+    """
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for field in self:
-            value = field.data
-            texts = value if isinstance(value, list) else [value]
-            for text in texts:
-                if not isinstance(text, str):
-                    continue
-                limit = MAX_TEXT_LENGTH if isinstance(field, TextAreaField) else MAX_LINE_LENGTH
-                if "\x00" in text:
-                    field.errors = [*field.errors, "Contains a NUL character, which cannot be stored."]
-                    valid = False
-                elif len(text) > limit:
-                    field.errors = [*field.errors, f"Too long: at most {limit:,} characters."]
-                    valid = False
+        for field in leaf_fields(self):
+            problem = text_problem(field)
+            if problem and problem not in field.errors:  # an inline row checked itself already
+                field.errors = [*field.errors, problem]
+                valid = False
         return valid
+
+
+def leaf_fields(form):
+    """Every field of the form, inline child rows' fields included."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from leaf_fields(entry.form) if isinstance(entry, FormField) else [entry]
+        elif isinstance(field, FormField):
+            yield from leaf_fields(field.form)
+        else:
+            yield field
+
+
+def error_summary(form, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(where, field id, message) for every error of the form, inline rows and hidden fields
+    included, so a refused save always says why (Flask-Admin shows only visible fields')."""
+    found = [("Form", "", str(message)) for message in getattr(form, "form_errors", ())]
+    for field in form:
+        where = f"{prefix}{field.label.text}"
+        if isinstance(field, FieldList):
+            for number, entry in enumerate(field.entries, 1):
+                inner = entry.form if isinstance(entry, FormField) else None
+                if inner is not None:
+                    found += error_summary(inner, f"{where} #{number} › ")
+                else:
+                    found += [(f"{where} #{number}", entry.id, str(m)) for m in entry.errors]
+        elif isinstance(field, FormField):
+            found += error_summary(field.form, f"{where} › ")
+        else:
+            found += [(where, field.id, str(m)) for m in field.errors if isinstance(m, str)]
+    return found
+
+
+def text_problem(field) -> str | None:
+    """Why the field's text cannot be stored, or None."""
+    value = field.data
+    limit = MAX_LINE_LENGTH
+    if isinstance(field, (TextAreaField, HiddenField)):
+        limit = MAX_TEXT_LENGTH
+    for text in value if isinstance(value, list) else [value]:
+        if not isinstance(text, str):
+            continue
+        if "\x00" in text:
+            return "Contains a NUL character, which cannot be stored."
+        if len(text) > limit:
+            return f"Too long: at most {limit:,} characters."
+    return None
 
 
 class MoneyField(DecimalField):
@@ -201,8 +248,32 @@ class IdLookupField(AjaxSelectField):
 
 
 
+class ProseField(TextAreaField):
+    """Long text typed in a textarea. Browsers send its line breaks as CRLF; stored as LF, so
+    saving a form unchanged leaves the text unchanged."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n")
+
+
+class TimestampField(DateTimeField):
+    """A TIMESTAMP(3) edited to the second; an untouched value keeps its milliseconds."""
+
+    def process_data(self, value):
+        super().process_data(value)
+        self.stored = value
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        stored = getattr(self, "stored", None)
+        if stored is not None and self.data == stored.replace(microsecond=0):
+            self.data = stored
+
+
 class LmsModelConverter(AdminModelConverter):
-    """Flask-Admin's converter, plus DOUBLE PRECISION columns.
+    """Flask-Admin's converter, with fields that round-trip the platform's column types.
 
     SQLAlchemy 2.1's Float no longer derives from Numeric, so Flask-Admin 2.2.1 silently
     leaves Float/Double columns (quiz scores, completion rates) out of every form.
@@ -215,8 +286,12 @@ class LmsModelConverter(AdminModelConverter):
     @converts("Text")
     def conv_text(self, column, field_args, **extra):
         # Prisma maps every String to TEXT; only real prose gets a textarea (and the long limit).
+        self._string_common(column=column, field_args=field_args, **extra)  # empty -> NULL
         if column.name in LONG_TEXT_COLUMNS:
             field_args.setdefault("render_kw", {"rows": 6})
-            return TextAreaField(**field_args)
-        self._string_common(column=column, field_args=field_args, **extra)
+            return ProseField(**field_args)
         return StringField(**field_args)
+
+    @converts("DateTime")
+    def convert_datetime(self, field_args, **extra):  # the name replaces Flask-Admin's
+        return TimestampField(**field_args)

@@ -89,6 +89,7 @@ class AccountView(RevokeOnlyView):
 
 
 class SessionView(RevokeOnlyView):
+    action_roles = {"purge_expired": ADMIN}  # deletes rows: a revocation, like delete
     column_list = ["user", "expires"]
 
     @action("purge_expired", "Purge if expired", "Delete the selected sessions that have expired?")

@@ -7,6 +7,7 @@ STAFF = frozenset({UserRole.ADMIN, UserRole.INSTRUCTOR})
 # endpoint -> PUBLIC or the roles that may use it. A new blueprint endpoint must be listed
 # here, or the permission walk (tests/test_permissions.py) fails.
 NON_ADMIN_ENDPOINTS = {
+    "root": PUBLIC,  # redirects to the admin, which asks anonymous visitors to sign in
     "static": PUBLIC,
     "admin.static": PUBLIC,
     "auth.login": PUBLIC,
