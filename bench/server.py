@@ -22,11 +22,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn_command(workers: int, port: int) -> list[str]:
-    """README's `gunicorn --workers 4 --bind 0.0.0.0:8000 --access-logfile - 'app:app'`,
-    on 127.0.0.1 and with a timeout long enough for the largest report."""
-    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-            f"{HOST}:{port}", "--access-logfile", "-", "--timeout", "600", "app:app"]
+def gunicorn_command(workers: int, port: int, threads: int = 8) -> list[str]:
+    """README's `gunicorn --workers 4 --worker-class gthread --threads 8 --timeout 120
+    --bind 0.0.0.0:8000 --access-logfile - 'app:app'`, on 127.0.0.1, and without gunicorn's
+    machine-wide control socket (benchmarks and tests may run several gunicorns at once)."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
+            "gthread", "--threads", str(threads), "--timeout", "120", "--bind",
+            f"{HOST}:{port}", "--access-logfile", "-", "--no-control-socket", "app:app"]
 
 
 def server_environment(database_env: dict) -> dict:
@@ -54,11 +56,14 @@ def wait_ready(process: subprocess.Popen, port: int, log_path: Path, timeout: fl
 
 
 @contextmanager
-def gunicorn(database_env: dict, workers: int, log_path: Path, timeout: float = 120):
-    """Yields (host, port, process) of a running gunicorn; stops it (and only it) afterwards."""
+def gunicorn(database_env: dict, workers: int, log_path: Path, timeout: float = 120,
+             threads: int = 8):
+    """Yields (host, port, process) of a running gunicorn; stops it (and only it) afterwards.
+
+    `database_env` may carry any other setting of the app's (LMS_EXPORTS_TOTAL=…) too."""
     port = free_port()
     with open(log_path, "w") as log:
-        process = subprocess.Popen(gunicorn_command(workers, port), cwd=ROOT,
+        process = subprocess.Popen(gunicorn_command(workers, port, threads), cwd=ROOT,
                                    env=server_environment(database_env), stdout=log,
                                    stderr=subprocess.STDOUT)
     try:

@@ -29,15 +29,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     import lms.models  # noqa: F401  (registers every table on the metadata)
 
     db.init_app(app)
+    with app.app_context():
+        from lms.db import bound_statement_time
+
+        bound_statement_time(db.engine, app.config["STATEMENT_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      compare_server_default=True)
 
     from lms.admin import init_admin
     from lms.auth.setup import init_auth
     from lms.health import bp as health_bp
+    from lms.outage import init_outage
     from lms.security import init_security
 
     init_security(app)
+    init_outage(app)
     init_auth(app)
     app.register_blueprint(health_bp)
     init_admin(app)

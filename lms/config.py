@@ -39,9 +39,24 @@ def load_secret_key(instance_path: Path, environ=os.environ) -> str:
     return key
 
 
+def number(environ, name: str, default: int) -> int:
+    """A whole-number setting; a wrong value stops start-up with a message naming it."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative.")
+    return value
+
+
 def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
     """Every setting the app reads, as Flask config keys."""
     production = is_production(environ)
+    statement_timeout_ms = number(environ, "LMS_STATEMENT_TIMEOUT_MS", 15_000)
     return {
         "LMS_PRODUCTION": production,
         "SECRET_KEY": load_secret_key(instance_path, environ),
@@ -51,6 +66,9 @@ def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
             "pool_size": int(environ.get("DATABASE_POOL_SIZE", "5")),
             "connect_args": {"connect_timeout": 5},
         },
+        # Interactive pages never wait on one statement longer than this (lms.db); CSV
+        # exports lift it for their own transaction (lms/reports/stream.py).
+        "STATEMENT_TIMEOUT_MS": statement_timeout_ms,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Over plain http (python app.py on 127.0.0.1) a Secure cookie would never come back.
@@ -62,4 +80,14 @@ def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
         # bench/run.py sets LMS_BENCH_TIMING=1: responses carry their SQL time (Server-Timing).
         "BENCH_TIMING": environ.get("LMS_BENCH_TIMING") == "1",
         "SEED_DEMO_IF_EMPTY": environ.get("LMS_SEED_DEMO", "1").lower() not in ("0", "false", "no"),
+        # Behind a proxy: how many proxies in front of the app set X-Forwarded-For/-Proto.
+        "TRUSTED_PROXIES": number(environ, "LMS_TRUSTED_PROXIES", 0),
+        # Signed-in sessions end after this long without a request, and after this long at all.
+        "SESSION_IDLE_MINUTES": number(environ, "LMS_SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": number(environ, "LMS_SESSION_MAX_HOURS", 12),
+        # CSV downloads at once (every worker process counts): per user, and in all.
+        "EXPORTS_PER_USER": number(environ, "LMS_EXPORTS_PER_USER", 2),
+        "EXPORTS_TOTAL": number(environ, "LMS_EXPORTS_TOTAL", 4),
+        # A download whose client reads nothing for this long is ended.
+        "EXPORT_STALL_SECONDS": number(environ, "LMS_EXPORT_STALL_SECONDS", 60),
     }

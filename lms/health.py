@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from lms.db import db
+from lms.outage import RETRY_AFTER_SECONDS
 
 bp = Blueprint("health", __name__)
 
@@ -13,5 +14,6 @@ def healthz():
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not healthy"
-        return jsonify(status="unavailable", database="unreachable"), 503
+        return (jsonify(status="unavailable", database="unreachable"), 503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)})
     return jsonify(status="ok", database="reachable"), 200

@@ -1,10 +1,13 @@
 """Request-wide protection: CSRF, a nonce-based Content-Security-Policy, security headers, errors."""
 import logging
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +19,7 @@ ERROR_TEXT = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is nothing at this address, or it is not yours to see."),
     405: ("Method not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What was sent is larger than this app accepts."),
     429: ("Slow down", "Too many requests. Please wait and try again."),
     500: ("Something went wrong", "The error was logged. Please try again or tell an admin."),
 }
@@ -55,6 +59,68 @@ def add_security_headers(response):
     return response
 
 
+# --- return targets: one same-site rule for every redirect -----------------------------------
+
+RETURN_TARGETS = ("url", "next")  # Flask-Admin's return target, and sign-in's
+
+
+def is_same_site(target) -> bool:
+    """A path on this site: one leading '/', no scheme or host, no backslash or control
+    character. (Flask-Admin's own check lets `http:evil.example` through.)"""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def same_site(target, default: str) -> str:
+    return target if is_same_site(target) else default
+
+
+def drop_off_site_return_targets():
+    """Before any view runs: a `url=`/`next=` in the query string that leaves the site is
+    removed, so no view redirects to it and no page links to it. (Form bodies keep theirs: a
+    Media row has a field named `url`; the views that read a return target from a form use
+    `same_site` themselves.)"""
+    off_site = {name for name in RETURN_TARGETS
+                if any(not is_same_site(v) for v in request.args.getlist(name))}
+    if off_site:
+        request.args = ImmutableMultiDict(
+            [(k, v) for k, v in request.args.items(multi=True) if k not in off_site])
+        request.__dict__.pop("values", None)  # rebuilt from the cleaned args
+
+
+# Forms whose every field is checked for NUL by lms.admin.fields.LmsForm, with the message
+# shown next to the field (a person can correct it there).
+FIELD_CHECKED_FORMS = (".create_view", ".edit_view")
+
+
+def refuse_nul_characters():
+    """A NUL can be neither stored nor searched in PostgreSQL: refused here, once, for every
+    query parameter and form field of every endpoint before any view or query sees it (the
+    admin's create and edit forms say it next to the field instead)."""
+    sources = [request.args]
+    if not (request.endpoint or "").endswith(FIELD_CHECKED_FORMS):
+        sources.append(request.form)
+    for values in sources:
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, "The request contains a NUL character, which cannot be stored or "
+                           "searched. Remove it and try again.")
+
+
+def keep_redirects_on_site(response):
+    """The last guard: a redirect never leaves the site, whatever built it."""
+    location = response.headers.get("Location")
+    if 300 <= response.status_code < 400 and location and not is_same_site(location) \
+            and not location.startswith(request.host_url):
+        log.warning("off-site redirect to %r replaced on %s", location[:200], request.path)
+        response.headers["Location"] = "/admin/"
+    return response
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json"
@@ -90,7 +156,18 @@ def handle_unexpected_error(error: Exception):
 
 
 def init_security(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the proxies in front saw them (throttling by
+        # address, Secure cookies); with 0 proxies the headers are ignored (anyone can send them).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+    # Form bodies: the longest text a field takes (lms.admin.fields), in UTF-8, with room.
+    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 4 * 1024 * 1024)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+    app.before_request(refuse_nul_characters)
+    app.before_request(drop_off_site_return_targets)
+    app.after_request(keep_redirects_on_site)
     app.after_request(add_security_headers)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -53,12 +53,17 @@ def all_requests(app):
             yield rule.endpoint, method, example_url(rule)
 
 
+# Endpoints that end the visitor's session on the server: the walk signs in again after them.
+ENDS_SESSIONS = {"auth.logout", "auth.sign_out_everywhere"}
+
+
 class Visitor:
     def __init__(self, app, role: UserRole | None, make_staff):
         self.role = role
         self.client = app.test_client()
+        self.email = None
         if role in (UserRole.ADMIN, UserRole.INSTRUCTOR):
-            assert sign_in(self.client, make_staff(role)[1]).status_code == 302
+            self.email = make_staff(role)[1]
         elif role is UserRole.STUDENT:
             # A student never gets in; one who was an instructor loses the session.
             user_id, email = make_staff(UserRole.INSTRUCTOR)
@@ -66,17 +71,20 @@ class Visitor:
             with app.app_context():
                 db.session.get(User, user_id).role = UserRole.STUDENT
                 db.session.commit()
-        self.token = csrf_token_from(self.client.get("/login").get_data(as_text=True)
-                                     if role is None or role is UserRole.STUDENT
-                                     else self.client.get("/account/password").get_data(as_text=True))
-        self.cookie = self.client.get_cookie("session")
+        self.start()
 
-    def request(self, method, url):
+    def start(self):
+        """Sign in (staff), and take the CSRF token of this session."""
+        if self.email:
+            assert sign_in(self.client, self.email).status_code == 302
+        page = "/account/password" if self.email else "/login"
+        self.token = csrf_token_from(self.client.get(page).get_data(as_text=True))
+
+    def request(self, method, url, endpoint=""):
         data = {"csrf_token": self.token} if method != "GET" else None
         response = self.client.open(url, method=method, data=data)
-        # Undo whatever the request did to the session (sign-out), for the next request.
-        if self.cookie is not None:
-            self.client.set_cookie("session", self.cookie.value)
+        if endpoint in ENDS_SESSIONS and method != "GET":
+            self.start()
         return response
 
     @property
@@ -90,7 +98,7 @@ def sent_to_login(response) -> bool:
 
 
 def check(visitor, endpoint, method, url, access, list_access=frozenset()):
-    response = visitor.request(method, url)
+    response = visitor.request(method, url, endpoint)
     where = f"{visitor.role} {method} {url} ({endpoint}) -> {response.status_code}"
     assert response.status_code != 500, where
     if access == PUBLIC or (visitor.signed_in and visitor.role in access):

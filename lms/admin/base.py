@@ -16,10 +16,12 @@ from lms.admin.concurrency import ConflictDetection
 from lms.admin.deletion import DeleteWithPreview
 from lms.admin.errors import friendly_message
 from lms.admin.fields import LmsForm, LmsModelConverter, error_summary
+from lms.admin.submissions import OneSubmission
 from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
 from lms.operations import OperationRefused
+from lms.outage import DatabaseUnavailable
 
 ADMIN = frozenset({UserRole.ADMIN})
 STAFF = frozenset({UserRole.ADMIN, UserRole.INSTRUCTOR})
@@ -81,7 +83,8 @@ class StaffIndexView(AccessRules, AdminIndexView):
         return self.render("admin/index.html", links=links, categories=categories)
 
 
-class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelView):
+class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPreview,
+                     ModelView):
     """CRUD over one table with role rules and instructor row scoping."""
 
     write_roles: frozenset = ADMIN
@@ -205,7 +208,9 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
         try:
             return super().get_list(page, sort_column, sort_desc, search, filters, execute,
                                     page_size)
-        except (SQLAlchemyError, KeyError, ValueError, LookupError):
+        except (SQLAlchemyError, KeyError, ValueError, LookupError) as error:
+            if isinstance(error, DatabaseUnavailable):
+                raise  # the 503 page (lms/outage.py), not "a filter was not understood"
             db.session.rollback()
             flash("A filter or search value was not understood; showing the list without it.",
                   "error")
@@ -282,16 +287,22 @@ class StaffModelView(AccessRules, ConflictDetection, DeleteWithPreview, ModelVie
         if isinstance(exc, ValidationError):
             flash(str(exc), "error")
             return True
+        if isinstance(exc, DatabaseUnavailable):
+            raise exc  # the 503 page (lms/outage.py), not the form again with a message
         if isinstance(exc, SQLAlchemyError):
             flash(friendly_message(exc), "error")
             return True
         return super().handle_view_exception(exc)
 
     def create_model(self, form):
+        if not self.first_submission(form):
+            return False
         with audit.FormSave() as g.form_save:
             return super().create_model(form)
 
     def update_model(self, form, model):
+        if not self.first_submission(form):
+            return False
         with audit.FormSave() as g.form_save:
             return super().update_model(form, model)
 

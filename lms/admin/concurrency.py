@@ -86,8 +86,13 @@ class ConflictDetection:
         db.session.refresh(model, with_for_update=True)  # current row, locked until commit
         try:
             opened = json.loads(form.row_version.data or "{}")
-        except ValueError:
-            opened = {}
+        except (ValueError, RecursionError):
+            opened = None
+        if not isinstance(opened, dict):  # not the version this form was given
+            flash("Not saved: this form's version is unreadable, so changes made by others "
+                  "could not be checked. Reload the page and make your change again.", "error")
+            db.session.rollback()
+            return False
         current = version_of(self, model)
         if opened and opened != current:
             who = last_writer(model.__tablename__, str(getattr(model, "id", "")))

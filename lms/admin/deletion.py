@@ -5,7 +5,6 @@ One database transaction deletes every selected row; each is recorded in the aud
 from flask import flash, redirect, request
 from flask_admin.actions import action
 from flask_admin.base import expose
-from flask_admin.helpers import get_redirect_target
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import ValidationError
 from lms.admin.errors import friendly_message
 from lms.db import db
 from lms.operations import delete_impact
+from lms.security import same_site
 
 CONFIRMED = "yes"
 
@@ -31,6 +31,10 @@ class DeleteWithPreview:
 
     delete_preview_template = "admin/delete_preview.html"
 
+    def return_target(self) -> str:
+        """Where to go back to: the form's `url` when it is on this site, else the list."""
+        return same_site(request.values.get("url"), self.get_url(".index_view"))
+
     def why_not_delete(self, row) -> str | None:
         """Why the current user may not delete this row (shown on the preview), or None."""
         return None
@@ -45,7 +49,7 @@ class DeleteWithPreview:
         rows = self.rows_for(ids, via_action)
         if not rows:
             flash("None of the selected rows can be deleted by you.", "error")
-            return redirect(get_redirect_target() or self.get_url(".index_view"))
+            return redirect(self.return_target())
         table = self.model.__table__
         real_ids = [str(inspect(row).identity[0]) for row in rows]
         refusals = list(dict.fromkeys(filter(None, map(self.why_not_delete, rows))))
@@ -54,7 +58,7 @@ class DeleteWithPreview:
             rows=[(self.get_pk_value(row), describe_row(row)) for row in rows],
             deleted=delete_impact.deleted_with(table, real_ids),
             kept=delete_impact.kept(table, real_ids),
-            return_url=get_redirect_target() or self.get_url(".index_view"),
+            return_url=self.return_target(),
         )
 
     @expose("/delete/", methods=("POST",))
@@ -71,7 +75,7 @@ class DeleteWithPreview:
         return self.delete_rows(ids, via_action=True)
 
     def delete_rows(self, ids: list[str], via_action: bool):
-        return_url = get_redirect_target() or self.get_url(".index_view")
+        return_url = self.return_target()
         rows = self.rows_for(ids, via_action)
         try:
             for row in rows:

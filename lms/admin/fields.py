@@ -116,6 +116,22 @@ class MoneyField(DecimalField):
         return "" if self.data is None else f"{self.data:.2f}"
 
 
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"The JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
+
+
+def nesting(value) -> int:
+    """How deeply lists and objects are nested in a parsed JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in
+                         (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 class JsonField(TextAreaField):
     """JSON edited as indented text; malformed input is refused with the parser's position."""
 
@@ -140,6 +156,12 @@ class JsonField(TextAreaField):
             self.data = None
             raise ValueError(f"Not valid JSON: {error.msg} at line {error.lineno}, "
                              f"column {error.colno}.") from error
+        except RecursionError:
+            self.data = None
+            raise ValueError(TOO_DEEP) from None
+        if nesting(self.data) > MAX_JSON_DEPTH:
+            self.data = None
+            raise ValueError(TOO_DEEP)
 
     def pre_validate(self, form):
         if self.required and self.data is None and not self.errors:

@@ -63,6 +63,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_one(self, pk):
         """The row, only if the lookup could have offered it (condition and scope apply)."""
+        if not isinstance(pk, str) or not pk or len(pk) > MAX_TERM_LENGTH or "\x00" in pk:
+            return None  # no row has such an id (and PostgreSQL cannot compare a NUL)
         with db.session.no_autoflush:
             return self.get_query().filter(getattr(self.model, self.pk) == pk).first()
 

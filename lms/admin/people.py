@@ -12,7 +12,8 @@ from lms.reports.list_export import ListExportMixin
 from lms.admin import scopes
 from lms.admin.base import ADMIN, NOBODY, STAFF, StaffModelView
 from lms.admin.display import USER_LINK, enum_name
-from lms.auth.accounts import count_admins, normalise_email
+from lms.audit import previous_value
+from lms.auth.accounts import count_admins, end_all_sessions, normalise_email
 from lms.models import Account, Session, User, UserRole, VerificationToken
 from lms.operations.housekeeping import purge_expired_sessions
 
@@ -44,9 +45,12 @@ class UserView(ListExportMixin, StaffModelView):
         model.email = normalise_email(model.email)
         if not is_created and model.id == current_user.user_id and model.role is not UserRole.ADMIN:
             raise ValidationError("You cannot take away your own admin role.")
-        if not is_created and model.role is not UserRole.ADMIN and was_admin(model) \
+        old_role = previous_value(model, "role")
+        if not is_created and model.role is not UserRole.ADMIN and old_role is UserRole.ADMIN \
                 and count_admins() <= 1:
             raise ValidationError("This is the last admin; make someone else admin first.")
+        if not is_created and old_role is not model.role:
+            end_all_sessions(model.id)  # they sign in again with what the new role allows
         super().on_model_change(form, model, is_created)
 
     def on_model_delete(self, model):
@@ -57,14 +61,6 @@ class UserView(ListExportMixin, StaffModelView):
         if model.role is UserRole.ADMIN and count_admins() <= 1:
             raise ValidationError("This is the last admin and cannot be deleted.")
         super().on_model_delete(model)
-
-
-def was_admin(user: User) -> bool:
-    from sqlalchemy import inspect
-
-    history = inspect(user).attrs.role.history
-    old = history.deleted[0] if history.deleted else user.role
-    return old is UserRole.ADMIN
 
 
 class RevokeOnlyView(StaffModelView):

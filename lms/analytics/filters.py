@@ -14,6 +14,7 @@ PRESETS = {
 DEFAULT_PRESET = "12m"  # the monthly charts need months to say anything
 MAX_SPAN_YEARS = 10  # keeps the zero-filled series of buckets small
 EARLIEST = date(1970, 1, 1)
+LATEST = date(2100, 12, 31)  # past it, date arithmetic (the day after "To") overflows
 DAY_BUCKETS_UP_TO = 92  # spans up to a quarter are charted per day, longer ones per month
 
 
@@ -86,6 +87,9 @@ def parse_day(text: str | None, name: str, messages: list[str]) -> date | None:
         return None
     if day < EARLIEST:
         messages.append(f"{name} {day} is too early; {name} was ignored.")
+        return None
+    if day > LATEST:
+        messages.append(f"{name} {day} is too far ahead; {name} was ignored.")
         return None
     return day
 

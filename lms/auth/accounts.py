@@ -1,13 +1,16 @@
 """Staff accounts: who may sign in, checking a password, setting passwords and roles."""
 import hashlib
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
+from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.auth import passwords
 from lms.db import db
-from lms.models import StaffCredential, User, UserRole, utcnow
+from lms.models import AdminSession, StaffCredential, User, UserRole, utcnow
 
 STAFF_ROLES = (UserRole.ADMIN, UserRole.INSTRUCTOR)
 
@@ -26,11 +29,10 @@ class StaffUser(UserMixin):
     email: str
     name: str | None
     role: UserRole
-    password_fingerprint: str
+    session_token: str = ""  # the browser's session (admin_sessions); empty before sign-in
 
     def get_id(self) -> str:
-        # Changing the password changes the id, which signs out every other session.
-        return f"{self.user_id}:{self.password_fingerprint}"
+        return self.session_token
 
     @property
     def is_admin(self) -> bool:
@@ -45,10 +47,6 @@ class StaffUser(UserMixin):
         return self.name or self.email
 
 
-def fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -60,21 +58,66 @@ def _staff_row(where):
     ).first()
 
 
-def _to_staff(user: User, credential: StaffCredential) -> StaffUser:
-    return StaffUser(user.id, user.email, user.name, user.role,
-                     fingerprint(credential.password_hash))
+def _to_staff(user: User, _credential=None, session_token: str = "") -> StaffUser:
+    return StaffUser(user.id, user.email, user.name, user.role, session_token)
 
 
-def load_staff(session_id: str) -> StaffUser | None:
-    """Flask-Login's user loader: a staff member whose password and role still allow it."""
-    user_id, _, expected = session_id.partition(":")
-    row = _staff_row(User.id == user_id)
+# --- sessions: started at sign-in, ended by the server ---------------------------------------
+
+SEEN_EVERY = timedelta(minutes=1)  # how often a session's last request is written down
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(staff: StaffUser, user_agent: str | None, address: str | None) -> StaffUser:
+    """A new server-side session for a person who just proved who they are. Commits."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AdminSession(id=digest(token), user_id=staff.user_id,
+                                user_agent=(user_agent or "")[:300] or None,
+                                address=(address or "")[:100] or None))
+    db.session.commit()
+    return replace(staff, session_token=token)
+
+
+def load_staff(token: str) -> StaffUser | None:
+    """Flask-Login's user loader: the session's person, while the session is live (not ended,
+    not idle too long, not too old) and their role still allows signing in."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(
+        select(AdminSession, User).join(User, User.id == AdminSession.user_id)
+        .where(AdminSession.id == digest(token))).first()
     if row is None:
         return None
-    staff = _to_staff(*row)
-    if staff.role not in STAFF_ROLES or staff.password_fingerprint != expected:
+    record, user = row
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    oldest = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    if record.revoked_at or now - record.last_seen_at > idle or now - record.created_at > oldest \
+            or user.role not in STAFF_ROLES:
         return None
-    return staff
+    if now - record.last_seen_at > SEEN_EVERY:
+        # Its own short transaction: the request's session may be in the middle of its work.
+        with db.engine.begin() as conn:
+            conn.execute(update(AdminSession).where(AdminSession.id == record.id)
+                         .values(last_seen_at=now))
+    return _to_staff(user, session_token=token)
+
+
+def end_session(token: str) -> None:
+    """Sign this browser out on the server (a copied cookie stops working). Caller commits."""
+    db.session.execute(update(AdminSession).where(AdminSession.id == digest(token),
+                                                  AdminSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def end_all_sessions(user_id: str) -> int:
+    """Sign the person out everywhere; returns how many sessions ended. Caller commits."""
+    return db.session.execute(update(AdminSession).where(AdminSession.user_id == user_id,
+                                                         AdminSession.revoked_at.is_(None))
+                              .values(revoked_at=utcnow())).rowcount
 
 
 def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | None]:
@@ -100,7 +143,7 @@ def find_user(email: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     """Give the user credentials (or replace them). Caller commits."""
-    problem = passwords.password_problem(password)
+    problem = passwords.password_problem(password, user.email, user.name)
     if problem:
         raise ValueError(problem)
     credential = db.session.get(StaffCredential, user.id)
@@ -109,6 +152,7 @@ def set_password(user: User, password: str) -> None:
         db.session.add(credential)
     credential.password_hash = passwords.hash_password(password)
     credential.password_changed_at = utcnow()
+    end_all_sessions(user.id)  # a new password signs out every browser using the old one
 
 
 def check_password(user_id: str, password: str) -> bool:

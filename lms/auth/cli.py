@@ -15,7 +15,7 @@ STAFF_ROLE_NAMES = [r.value for r in accounts.STAFF_ROLES]
 user_group = AppGroup("user", help="Manage who can sign in to the admin.")
 
 
-def read_new_password() -> str:
+def read_new_password(email: str, name: str | None = None) -> str:
     """Hidden prompt twice on a terminal; from a pipe, the first two lines of stdin."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -24,7 +24,7 @@ def read_new_password() -> str:
         if first != second:
             raise click.ClickException("The two passwords differ.")
         password = first
-    problem = passwords.password_problem(password)
+    problem = passwords.password_problem(password, email, name)
     if problem:
         raise click.ClickException(problem)
     return password
@@ -47,8 +47,8 @@ def create_user(email: str, role: str, name: str | None):
     email = accounts.normalise_email(email)
     if "@" not in email or len(email) > 320:
         raise click.ClickException(f"{email!r} is not an email address.")
-    password = read_new_password()
     user = accounts.find_user(email)
+    password = read_new_password(email, name or (user.name if user else None))
     created = user is None
     if created:
         user = User(email=email, name=name)
@@ -66,7 +66,7 @@ def create_user(email: str, role: str, name: str | None):
 def set_password(email: str):
     """Set a new password for EMAIL (signs out their other sessions)."""
     user = existing_user(email)
-    accounts.set_password(user, read_new_password())
+    accounts.set_password(user, read_new_password(user.email, user.name))
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
 
@@ -81,5 +81,6 @@ def set_role(email: str, role: str):
     if user.role is UserRole.ADMIN and new_role is not UserRole.ADMIN and accounts.count_admins() <= 1:
         raise click.ClickException(f"{user.email} is the last admin; make someone else admin first.")
     user.role = new_role
+    accounts.end_all_sessions(user.id)  # signed in again, with what the new role allows
     db.session.commit()
     click.echo(f"{user.email} is now {new_role.value}.")

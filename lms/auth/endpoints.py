@@ -14,6 +14,7 @@ NON_ADMIN_ENDPOINTS = {
     "health.healthz": PUBLIC,
     "auth.logout": PUBLIC,  # signing out is harmless for anyone (and CSRF-checked)
     "auth.change_password": STAFF,
+    "auth.sign_out_everywhere": STAFF,
 }
 
 

@@ -1,4 +1,6 @@
 """Wires Flask-Login and the auth blueprint into the app."""
+from datetime import timedelta
+
 from flask import Flask
 from flask_login import LoginManager
 
@@ -12,5 +14,6 @@ login_manager.unauthorized_handler(unauthorized)
 
 
 def init_auth(app: Flask) -> None:
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     login_manager.init_app(app)
     app.register_blueprint(bp)

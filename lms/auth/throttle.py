@@ -9,12 +9,13 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from lms.db import db
 from lms.models import LoginThrottle, utcnow
 
+ADVISORY_NAMESPACE = 7_345_001  # pg_advisory_xact_lock(namespace, key): sign-in attempts
 FREE_FAILURES = 3
 WINDOW = timedelta(minutes=15)
 LOCK_MINUTES = 15
@@ -59,12 +60,35 @@ def _wait_for(row: LoginThrottle, now: datetime) -> int:
     return max(0, math.ceil(remaining))
 
 
-def check(keys: list[str], now: datetime | None = None) -> Verdict:
-    """May a sign-in be attempted now for these keys?"""
+def hold(keys: list[str]) -> None:
+    """One sign-in attempt at a time per key, in every worker, until the transaction ends:
+    parallel tries each see the failures counted before them (a burst gets no more guesses
+    than a sequence). Keys are locked in one order, so two attempts never deadlock."""
+    for key in sorted(keys):
+        db.session.execute(select(func.pg_advisory_xact_lock(ADVISORY_NAMESPACE,
+                                                             func.hashtext(key))))
+
+
+def verdicts(keys: list[str], now: datetime | None = None) -> dict[str, Verdict]:
+    """May a sign-in be attempted now, key by key?"""
     now = now or utcnow()
-    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
-    wait = max((_wait_for(row, now) for row in rows), default=0)
+    rows = {row.key: row for row in db.session.scalars(
+        select(LoginThrottle).where(LoginThrottle.key.in_(keys)))}
+    waits = {key: _wait_for(rows[key], now) if key in rows else 0 for key in keys}
+    return {key: Verdict(allowed=wait == 0, retry_after=wait) for key, wait in waits.items()}
+
+
+def check(keys: list[str], now: datetime | None = None) -> Verdict:
+    """May a sign-in be attempted now for all these keys?"""
+    wait = max(v.retry_after for v in verdicts(keys, now).values())
     return Verdict(allowed=wait == 0, retry_after=wait)
+
+
+def under_attack(email_key: str, now: datetime | None = None) -> bool:
+    """Has this email had a failed sign-in lately? (Then an address limit applies to it too.)"""
+    now = now or utcnow()
+    row = db.session.get(LoginThrottle, email_key)
+    return row is not None and row.failures > 0 and now - row.last_failure_at <= WINDOW
 
 
 def record_failure(keys: list[str], now: datetime | None = None) -> None:

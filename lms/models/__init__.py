@@ -25,9 +25,11 @@ __all__ = [
 ]
 
 # Tables the admin app owns (its own migrations, after the platform's two).
-from lms.models.access import LoginThrottle, StaffCredential  # noqa: E402
+from lms.models.access import (  # noqa: E402
+    AdminSession, FormSubmission, LoginThrottle, StaffCredential,
+)
 
-__all__ += ["LoginThrottle", "StaffCredential"]
+__all__ += ["AdminSession", "FormSubmission", "LoginThrottle", "StaffCredential"]
 from lms.models.audit import AuditEntry  # noqa: E402
 
 __all__ += ["AuditEntry"]

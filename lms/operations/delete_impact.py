@@ -74,6 +74,8 @@ def count_reached(child: Table, conditions: list):
 
 def deleted_with(table: Table, ids: list[str]) -> list[Impact]:
     """Rows of other tables that the database deletes along with these rows."""
+    if not table.primary_key.columns:
+        return []  # verification_tokens (Prisma gives it no key): nothing can reference it
     pk = list(table.primary_key.columns)[0]
     impacts = []
     for name, conditions in _conditions(table, pk.in_(ids)).items():

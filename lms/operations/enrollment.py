@@ -88,7 +88,9 @@ def is_valid_certificate_number(number: str) -> bool:
 
 
 def issue_certificate(enrollment_id: str) -> Certificate:
-    enrollment = db.session.get(Enrollment, enrollment_id)
+    """A certificate for a completed enrollment; one per student and course. The enrollment
+    row is locked first, so simultaneous clicks queue up and the second finds the first's."""
+    enrollment = db.session.get(Enrollment, enrollment_id, with_for_update=True)
     if enrollment is None:
         raise OperationRefused("That enrollment no longer exists.")
     if enrollment.status is not EnrollmentStatus.COMPLETED:

@@ -3,10 +3,11 @@ import csv
 import io
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, nullcontext
 
-from sqlalchemy import Engine, Select
+from sqlalchemy import Connection, Engine, Select
 
+from lms.db import lift_statement_time
 from lms.reports.cells import cell, csv_line
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ def header_line(headers: list[str], bom: bool) -> bytes:
 def csv_chunks(engine: Engine, stmt: Select, headers: list[str], *, bom: bool = False,
                batch_rows: int | None = None,
                on_batch: Callable[[int], None] | None = None,
-               on_end: Callable[[int, bool], None] | None = None) -> Iterator[bytes]:
+               on_end: Callable[[int, bool], None] | None = None,
+               connection: Connection | None = None) -> Iterator[bytes]:
     """Yield the header line at once, then one chunk of CSV per batch of rows.
 
     The header leaves before the query starts, so the first bytes never wait for the database.
@@ -48,15 +50,20 @@ def csv_chunks(engine: Engine, stmt: Select, headers: list[str], *, bom: bool = 
     FETCH and only one batch is ever held here. Closing the generator (the client went away)
     leaves the `with` blocks: the cursor is closed and the transaction rolled back, which
     stops the query. `on_end(rows, complete)` runs however the stream ends.
+
+    `connection`: run on this one (an export slot's, lms.reports.slots) instead of a new one
+    from `engine`; its owner ends its transaction and closes it.
     """
     batch_rows = batch_rows or BATCH_ROWS
     rows, complete = 0, False
     try:
         yield header_line(headers, bom)
-        with engine.connect() as conn:
+        with nullcontext(connection) if connection is not None else engine.connect() as conn:
             # A cursor is planned for its first 10% of rows by default (nested loops); an
             # export reads them all, so plan for the whole (hash joins, one sort).
             conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+            # Reading every row may take longer than a page's statements are allowed to.
+            lift_statement_time(conn)
             result = conn.execution_options(yield_per=batch_rows).execute(line_query(stmt))
             with closing(result):
                 for batch in result.scalars().partitions():

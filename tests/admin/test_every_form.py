@@ -120,18 +120,24 @@ def change_one_field(app, client, view, row_id, url, name, kind) -> str | None:
     """None when a value of this kind was stored and shown again; else what went wrong."""
     form = FormPage(client, url)
     control = form.control(name)
+    cleared = [()]
     if issubclass(kind, BooleanField):
         values = ["" if control.checked else "y"]
     elif issubclass(kind, IdLookupField):
         values = [i for i in lookup_choices(client, view, name, ["a", "e", "o"])
                   if i != control.value][:5]
+        # Moving a quiz to another course: a person empties its module (of the old course).
+        cleared.append(tuple(c.name for c in form.controls if c.name != name
+                             and c.attrs.get("data-allow-blank") == "1"))
     else:
         values = proposals(kind, control.value, new_token(), control.options)
     refusals = []
-    for value in values:
+    for others, value in [(others, value) for others in cleared for value in values]:
         before, logged = row_state(app, view, row_id), audit_count(app)
         form = FormPage(client, url)
         form.set(name, value)
+        for other in others:
+            form.set(other, "")
         response = form.submit()
         if response.status_code != 302:
             assert response.status_code == 200, (url, name, value, response.status_code)
@@ -152,7 +158,8 @@ def change_one_field(app, client, view, row_id, url, name, kind) -> str | None:
         if shown_value(reopened) != shown_value(typed):
             return f"typed {value!r}, the form shows {reopened.value!r}"
         return None
-    if refusals and len(refusals) == len(values) and unique_column(view.model, name):
+    if refusals and len(refusals) == len(values) * len(cleared) \
+            and unique_column(view.model, name):
         return None  # every other value is taken (each course has its analytics row): refused
     return "no value was accepted: " + " / ".join(refusals) if refusals else "nothing to try"
 

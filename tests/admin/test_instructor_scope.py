@@ -1,9 +1,10 @@
 """Instructors manage their own courses' content and read their own courses' people and results."""
 from helpers import create, delete, edit, form_errors
+from sqlalchemy import delete as sa_delete
 from support import csrf_token_from
 
 from lms.db import db
-from lms.models import Course, CourseModule, User
+from lms.models import Course, CourseModule, Enrollment, User
 
 
 def test_creating_a_course_makes_the_instructor_its_instructor(app, instructor_client):
@@ -49,10 +50,17 @@ def test_hand_typed_urls_for_another_instructors_rows_are_404(instructor_client,
     assert response.status_code == 404
 
 
-def test_delete_of_their_own_course_works(app, instructor_client, two_worlds):
-    assert delete(instructor_client, "course", two_worlds["mine"]["course"]).status_code == 302
+def test_delete_of_their_own_course_works_once_nobody_is_enrolled(app, instructor_client,
+                                                                  two_worlds):
+    mine = two_worlds["mine"]["course"]
+    delete(instructor_client, "course", mine)
     with app.app_context():
-        assert db.session.get(Course, two_worlds["mine"]["course"]) is None
+        assert db.session.get(Course, mine) is not None  # a student is enrolled: admin only
+        db.session.execute(sa_delete(Enrollment).where(Enrollment.course_id == mine))
+        db.session.commit()
+    assert delete(instructor_client, "course", mine).status_code == 302
+    with app.app_context():
+        assert db.session.get(Course, mine) is None
         assert db.session.get(Course, two_worlds["theirs"]["course"]) is not None
 
 

@@ -50,7 +50,6 @@ def test_lines_end_with_crlf(admin_client, world):
     ("to=20240131", "end date ('to') must be a date written YYYY-MM-DD"),
     ("from=2024-02-01&to=2024-01-01", "start date ('from') is after the end date ('to')"),
     ("course=no-such-course", "There is no course with the slug 'no-such-course'"),
-    ("course=a%00b", "course must be given by its slug"),
     ("course=" + "x" * 201, "course must be given by its slug"),
 ])
 def test_bad_filters_get_a_400_with_a_clear_message(admin_client, query, message):
@@ -58,6 +57,12 @@ def test_bad_filters_get_a_400_with_a_clear_message(admin_client, query, message
     assert response.status_code == 400
     assert message in error_message(response)
     assert response.mimetype == "text/html"  # the form again, not a half-written file
+
+
+def test_a_nul_in_a_filter_is_refused_before_the_report_runs(admin_client):
+    response = admin_client.get("/admin/reports/transactions.csv?course=a%00b")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "NUL character" in response.get_data(as_text=True)  # lms.security, at the edge
 
 
 def test_lesson_progress_without_a_course_says_to_choose_one(admin_client):
