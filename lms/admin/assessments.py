@@ -7,6 +7,8 @@ from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, related_link, short_text
 from lms.admin.fields import JsonField
 from lms.db import db
+from lms.operations import OperationRefused
+from lms.operations.enrollment import check_no_certificate_yet
 from lms.models import Certificate, CourseModule, Question, Quiz, QuizAttempt
 
 CATEGORY = "Assessments"
@@ -123,6 +125,14 @@ class CertificateView(ListExportMixin, StaffModelView):
                     "pdf_url"]
     form_args = {"certificate_no": {"validators": [InputRequired()]}}
     form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id")
+
+    def on_model_change(self, form, model, is_created):
+        with db.session.no_autoflush:  # the row being saved must not count as "already there"
+            try:
+                check_no_certificate_yet(model.user_id, model.course_id, model.id)
+            except OperationRefused as refusal:
+                raise ValidationError(str(refusal)) from refusal
+        super().on_model_change(form, model, is_created)
 
 
 def register(admin):

@@ -87,20 +87,34 @@ def is_valid_certificate_number(number: str) -> bool:
     return check_character(f"{parts[1]}{parts[2]}{parts[3]}") == parts[4]
 
 
+CERTIFICATE_LOCKS = 7_345_002  # pg_advisory_xact_lock(namespace, key): one student+course
+
+
+def check_no_certificate_yet(user_id: str, course_id: str, except_id: str | None = None) -> None:
+    """One certificate per student and course (the platform schema has no unique key for it).
+
+    Takes a lock on the pair until the transaction ends, so two simultaneous issuers (two
+    clicks, the form and the list action) queue up and the second finds the first's.
+    """
+    db.session.execute(select(func.pg_advisory_xact_lock(
+        CERTIFICATE_LOCKS, func.hashtext(f"{user_id}:{course_id}"))))
+    existing = db.session.scalar(select(Certificate.certificate_no).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id,
+        Certificate.id != (except_id or "")))
+    if existing:
+        raise OperationRefused(f"This student already has certificate {existing} for this "
+                               "course; one certificate per student and course.")
+
+
 def issue_certificate(enrollment_id: str) -> Certificate:
-    """A certificate for a completed enrollment; one per student and course. The enrollment
-    row is locked first, so simultaneous clicks queue up and the second finds the first's."""
+    """A certificate for a completed enrollment; one per student and course."""
     enrollment = db.session.get(Enrollment, enrollment_id, with_for_update=True)
     if enrollment is None:
         raise OperationRefused("That enrollment no longer exists.")
     if enrollment.status is not EnrollmentStatus.COMPLETED:
         raise OperationRefused(f"Only completed enrollments get a certificate; this one is "
                                f"{enrollment.status.name}.")
-    existing = db.session.scalar(select(Certificate.certificate_no).where(
-        Certificate.user_id == enrollment.user_id, Certificate.course_id == enrollment.course_id))
-    if existing:
-        raise OperationRefused(f"{enrollment.user.email} already has certificate {existing} "
-                               "for this course.")
+    check_no_certificate_yet(enrollment.user_id, enrollment.course_id)
     certificate = Certificate(user_id=enrollment.user_id, course_id=enrollment.course_id,
                               certificate_no=new_certificate_number(),
                               issued_at=enrollment.completed_at or utcnow())

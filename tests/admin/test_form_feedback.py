@@ -141,3 +141,21 @@ def test_a_quiz_cannot_be_put_in_a_module_of_another_course(demo_app):
     assert "belongs to another course" in html
     with demo_app.app_context():
         assert db.session.get(Quiz, quiz_id).module_id == module_before
+
+
+def test_a_second_certificate_for_the_same_student_and_course_is_refused(demo_app):
+    from lms.models import Certificate
+
+    with demo_app.app_context():
+        first = db.session.scalars(select(Certificate)).first()
+        user_id, course_id = first.user_id, first.course_id
+        count = db.session.query(Certificate).count()
+    client = admin(demo_app)
+    form = FormPage(client, "/admin/certificate/new/")
+    for name, value in {"certificate_no": "LMS-2026-AAAA-BBBB-C", "user_id": user_id,
+                        "course_id": course_id, "issued_at": "2026-01-02 03:04:05"}.items():
+        form.set(name, value)
+    html = page_text(form.submit())
+    assert "one certificate per student and course" in html
+    with demo_app.app_context():
+        assert db.session.query(Certificate).count() == count
