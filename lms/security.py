@@ -3,7 +3,7 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, jsonify, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
@@ -117,7 +117,7 @@ def keep_redirects_on_site(response):
     if 300 <= response.status_code < 400 and location and not is_same_site(location) \
             and not location.startswith(request.host_url):
         log.warning("off-site redirect to %r replaced on %s", location[:200], request.path)
-        response.headers["Location"] = "/admin/"
+        response.headers["Location"] = url_for("admin.index")
     return response
 
 
@@ -162,9 +162,10 @@ def init_security(app: Flask) -> None:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
-    # Form bodies: the longest text a field takes (lms.admin.fields), in UTF-8, with room.
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 4 * 1024 * 1024)
-    app.config.setdefault("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+    # Form bodies: the longest text a field takes (500,000 characters, lms.admin.fields) in
+    # UTF-8, with room; Flask's own default (500 kB) would refuse it with a 413.
+    app.config["MAX_FORM_MEMORY_SIZE"] = 4 * 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = 8 * 1024 * 1024
     app.before_request(refuse_nul_characters)
     app.before_request(drop_off_site_return_targets)
     app.after_request(keep_redirects_on_site)

@@ -21,7 +21,7 @@ from wtforms import BooleanField, DecimalField, FloatField, HiddenField, Integer
 from lms.admin.base import StaffModelView
 from lms.admin.concurrency import inline_relations
 from lms.admin.fields import (
-    IdLookupField, JsonField, MoneyField, ProseField, TextListField, TimestampField,
+    JsonField, MoneyField, ProseField, TextListField, TimestampField,
 )
 from lms.db import db
 from lms.models import AuditEntry

@@ -109,3 +109,20 @@ def test_a_verification_token_can_be_revoked_through_the_preview(demo_app, admin
                                                           "confirmed": "yes"})
     with demo_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VerificationToken)) == before - 1
+
+
+def test_the_longest_lesson_text_a_field_takes_is_saved_and_more_is_refused(demo_app, admin):
+    from form_robot import SAVED, FormPage, page_text
+
+    from lms.admin.fields import MAX_TEXT_LENGTH
+
+    url = f"/admin/lesson/edit/?id={first_row(admin, 'lesson')}"
+    form = FormPage(admin, url)
+    form.set("content", "é" * MAX_TEXT_LENGTH)  # 1 MB in UTF-8
+    response = form.submit()
+    assert response.status_code == 302 and SAVED in page_text(admin.get(response.location))
+    form = FormPage(admin, url)
+    form.set("content", "é" * (MAX_TEXT_LENGTH + 1))
+    assert "Too long" in page_text(form.submit())
+    too_big = admin.post(url, data={"content": "x" * (9 * 1024 * 1024)})
+    assert too_big.status_code == 413

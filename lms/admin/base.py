@@ -176,13 +176,13 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         """An action the role may not run is refused with a message on the list."""
         name = request.form.get("action", "")
         if name in self._actions_data and not self.is_action_allowed(name):
-            return self.refuse_action(self._actions_data[name][1])
+            return self.refuse_action()
         return super().handle_action(return_view)
 
-    def refuse_action(self, label=None):
-        if label is None and request.form.get("action") in self._actions_data:
-            label = self._actions_data[request.form["action"]][1]
-        what = f"“{label}”" if label else "this action"
+    def refuse_action(self):
+        """Back to the list, saying which action was refused."""
+        action = self._actions_data.get(request.form.get("action", ""))
+        what = f"“{action[1]}”" if action else "this action"
         flash(f"Not done: you may not run {what} here. Nothing was changed.", "error")
         return redirect(self.get_url(".index_view"))
 

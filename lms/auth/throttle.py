@@ -78,12 +78,6 @@ def verdicts(keys: list[str], now: datetime | None = None) -> dict[str, Verdict]
     return {key: Verdict(allowed=wait == 0, retry_after=wait) for key, wait in waits.items()}
 
 
-def check(keys: list[str], now: datetime | None = None) -> Verdict:
-    """May a sign-in be attempted now for all these keys?"""
-    wait = max(v.retry_after for v in verdicts(keys, now).values())
-    return Verdict(allowed=wait == 0, retry_after=wait)
-
-
 def under_attack(email_key: str, now: datetime | None = None) -> bool:
     """Has this email had a failed sign-in lately? (Then an address limit applies to it too.)"""
     now = now or utcnow()
