@@ -132,8 +132,9 @@ class FormSave:
         for row in session.dirty:
             before, after = column_changes(row)
             if after and id(row) not in self.created:
-                old, _new = self.changed.get(id(row), (row, ({}, {})))[1]
-                self.changed[id(row)] = (row, ({**before, **old}, after))
+                earlier_before, earlier_after = self.changed.get(id(row), (row, ({}, {})))[1]
+                self.changed[id(row)] = (row, ({**before, **earlier_before},
+                                               {**earlier_after, **after}))
         for row in session.deleted:
             self.deleted[id(row)] = (row, column_values(row))
 

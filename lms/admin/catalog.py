@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from lms.admin import lookups, scopes
-from lms.admin.base import ADMIN, ALL_ROWS, STAFF, StaffModelView
+from lms.admin.base import ADMIN, ALL_ROWS, STAFF, StaffModelView, current_role
 from lms.admin.display import enum_name, money, related_link, short_text, text_list
 from lms.admin.fields import MoneyField, TextListField
 from lms.db import db
@@ -144,7 +144,7 @@ class CourseView(StaffModelView):
 
     def why_not_delete(self, course):
         """DESIGN.md: an instructor deletes her own course only while nobody is enrolled."""
-        if current_user.role is UserRole.INSTRUCTOR and db.session.scalar(
+        if current_role() is UserRole.INSTRUCTOR and db.session.scalar(
                 select(Enrollment.id).where(Enrollment.course_id == course.id).limit(1)):
             return (f"Students are enrolled in “{course.title}”: deleting it would delete their "
                     "enrollments and progress, so only an admin can delete it.")

@@ -79,8 +79,8 @@ class DeleteWithPreview:
         rows = self.rows_for(ids, via_action)
         try:
             for row in rows:
-                if self.why_not_delete(row):
-                    raise ValidationError(self.why_not_delete(row))
+                if refusal := self.why_not_delete(row):
+                    raise ValidationError(refusal)
                 self.on_model_delete(row)
                 db.session.delete(row)
             db.session.commit()

@@ -30,7 +30,7 @@ class LmsForm(BaseForm):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for field in leaf_fields(self):
+        for _where, field in leaf_fields(self):
             problem = text_problem(field)
             if problem and problem not in field.errors:  # an inline row checked itself already
                 field.errors = [*field.errors, problem]
@@ -38,36 +38,29 @@ class LmsForm(BaseForm):
         return valid
 
 
-def leaf_fields(form):
-    """Every field of the form, inline child rows' fields included."""
-    for field in form:
-        if isinstance(field, FieldList):
-            for entry in field.entries:
-                yield from leaf_fields(entry.form) if isinstance(entry, FormField) else [entry]
-        elif isinstance(field, FormField):
-            yield from leaf_fields(field.form)
-        else:
-            yield field
-
-
-def error_summary(form, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(where, field id, message) for every error of the form, inline rows and hidden fields
-    included, so a refused save always says why (Flask-Admin shows only visible fields')."""
-    found = [("Form", "", str(message)) for message in getattr(form, "form_errors", ())]
+def leaf_fields(form, prefix: str = ""):
+    """(where, field) for every field of the form, inline child rows' fields included, each
+    named as a person finds it ("Module #2 › Title")."""
     for field in form:
         where = f"{prefix}{field.label.text}"
         if isinstance(field, FieldList):
             for number, entry in enumerate(field.entries, 1):
-                inner = entry.form if isinstance(entry, FormField) else None
-                if inner is not None:
-                    found += error_summary(inner, f"{where} #{number} › ")
+                if isinstance(entry, FormField):
+                    yield from leaf_fields(entry.form, f"{where} #{number} › ")
                 else:
-                    found += [(f"{where} #{number}", entry.id, str(m)) for m in entry.errors]
+                    yield f"{where} #{number}", entry
         elif isinstance(field, FormField):
-            found += error_summary(field.form, f"{where} › ")
+            yield from leaf_fields(field.form, f"{where} › ")
         else:
-            found += [(where, field.id, str(m)) for m in field.errors if isinstance(m, str)]
-    return found
+            yield where, field
+
+
+def error_summary(form) -> list[tuple[str, str, str]]:
+    """(where, field id, message) for every error of the form, inline rows and hidden fields
+    included, so a refused save always says why (Flask-Admin shows only visible fields')."""
+    found = [("Form", "", str(message)) for message in getattr(form, "form_errors", ())]
+    return found + [(where, field.id, str(message)) for where, field in leaf_fields(form)
+                    for message in field.errors if isinstance(message, str)]
 
 
 def text_problem(field) -> str | None:

@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, or_
 from sqlalchemy.orm import contains_eager
 
 from lms.admin import scopes
+from lms.admin.base import current_role
 from lms.admin.fields import IdLookupField
 from lms.db import db
 from lms.models import Course, CourseModule, CourseProgress, Lesson, Quiz, User, UserRole
@@ -46,7 +47,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             query = query.outerjoin(relation).options(contains_eager(relation))
         if self.condition is not None:
             query = query.filter(self.condition)
-        if current_user.is_authenticated and current_user.role is UserRole.INSTRUCTOR:
+        if current_role() is UserRole.INSTRUCTOR:
             query = self.scope(query, current_user.user_id)
         return query
 

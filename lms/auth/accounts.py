@@ -58,7 +58,7 @@ def _staff_row(where):
     ).first()
 
 
-def _to_staff(user: User, _credential=None, session_token: str = "") -> StaffUser:
+def _to_staff(user: User, session_token: str = "") -> StaffUser:
     return StaffUser(user.id, user.email, user.name, user.role, session_token)
 
 
@@ -134,7 +134,7 @@ def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | Non
     if passwords.needs_rehash(credential.password_hash):
         credential.password_hash = passwords.hash_password(password)
         db.session.commit()
-    return _to_staff(user, credential), None
+    return _to_staff(user), None
 
 
 def find_user(email: str) -> User | None:
