@@ -1,4 +1,5 @@
 """Entry point: `flask --app app …`, or `python app.py` to run with the embedded database."""
+
 import os
 
 from lms import create_app

@@ -1,4 +1,5 @@
 """`python seed.py [--scale demo|medium|large] [--reset]`: load data (as `flask seed` does)."""
+
 from flask.cli import ScriptInfo
 
 from lms import create_app

@@ -3,6 +3,7 @@
 In production the session cookie is Secure; the benchmark talks plain HTTP to 127.0.0.1, where a
 cookie jar that follows the rules would never send it back, so cookies are kept in a dict.
 """
+
 import http.client
 import re
 import time
@@ -80,5 +81,6 @@ class Client:
     def sign_in(self, email: str, password: str) -> Reply:
         """POST /login with the form's CSRF token; a 302 means signed in."""
         token = self.csrf_token()
-        return self.request("POST", "/login", {"email": email, "password": password,
-                                               "csrf_token": token})
+        return self.request(
+            "POST", "/login", {"email": email, "password": password, "csrf_token": token}
+        )

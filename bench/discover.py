@@ -3,6 +3,7 @@
 Nothing is named here: a view added to the admin is measured on the next run. Rows, filter
 values and search terms come from the database, scoped like the role would see them.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,8 +19,13 @@ from lms.models import UserRole, utcnow
 
 # p95 budgets in ms (DESIGN.md section 4). Details pages are held to the edit form's budget.
 BUDGETS = {
-    "list": 150, "list+filter": 250, "list+search": 250, "edit": 100, "details": 100,
-    ("page", UserRole.ADMIN): 300, ("page", UserRole.INSTRUCTOR): 150,
+    "list": 150,
+    "list+filter": 250,
+    "list+search": 250,
+    "edit": 100,
+    "details": 100,
+    ("page", UserRole.ADMIN): 300,
+    ("page", UserRole.INSTRUCTOR): 150,
 }
 REPORT_ARGUMENT = "report_name"
 RECENT = timedelta(days=30)
@@ -105,12 +111,26 @@ def list_targets(view: BaseModelView, endpoint: str, role: UserRole, row) -> lis
     targets = [Target("list", role, endpoint, url_for(endpoint), budget("list", role))]
     chosen = filter_choice(view, row)
     if chosen:
-        targets.append(Target("list+filter", role, endpoint, url_for(endpoint, **{
-            chosen[0]: chosen[1]}), budget("list+filter", role)))
+        targets.append(
+            Target(
+                "list+filter",
+                role,
+                endpoint,
+                url_for(endpoint, **{chosen[0]: chosen[1]}),
+                budget("list+filter", role),
+            )
+        )
     term = search_term(view, row)
     if term:
-        targets.append(Target("list+search", role, endpoint, url_for(endpoint, search=term),
-                              budget("list+search", role)))
+        targets.append(
+            Target(
+                "list+search",
+                role,
+                endpoint,
+                url_for(endpoint, search=term),
+                budget("list+search", role),
+            )
+        )
     return targets
 
 
@@ -132,9 +152,16 @@ def report_targets(endpoint: str, role: UserRole, course_slug: str | None) -> li
     from lms.reports.registry import reports_for
 
     args = {"course": course_slug} if course_slug else {}
-    return [Target("report", role, endpoint,
-                   url_for(endpoint, **{REPORT_ARGUMENT: report.name}, **args), None)
-            for report in reports_for(role)]
+    return [
+        Target(
+            "report",
+            role,
+            endpoint,
+            url_for(endpoint, **{REPORT_ARGUMENT: report.name}, **args),
+            None,
+        )
+        for report in reports_for(role)
+    ]
 
 
 def discover(app: Flask, users: dict[UserRole, str], course_slug: str | None = None) -> Discovery:
@@ -159,9 +186,14 @@ def discover(app: Flask, users: dict[UserRole, str], course_slug: str | None = N
                         found.skipped.append((view.endpoint, role.name, record))
                 elif REPORT_ARGUMENT in rule.arguments:
                     found.targets += report_targets(endpoint, role, course_slug)
-                elif (isinstance(view, AccessRules) and not isinstance(view, BaseModelView)
-                      and not rule.arguments and endpoint.endswith(".index")
-                      and view.is_visible()):
-                    found.targets.append(Target("page", role, endpoint, url_for(endpoint),
-                                                budget("page", role)))
+                elif (
+                    isinstance(view, AccessRules)
+                    and not isinstance(view, BaseModelView)
+                    and not rule.arguments
+                    and endpoint.endswith(".index")
+                    and view.is_visible()
+                ):
+                    found.targets.append(
+                        Target("page", role, endpoint, url_for(endpoint), budget("page", role))
+                    )
     return found

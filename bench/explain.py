@@ -1,4 +1,5 @@
 """Why a page is slow: replay it in-process, catch its SQL, EXPLAIN ANALYZE the slowest SELECTs."""
+
 import re
 import time
 from dataclasses import dataclass, field
@@ -57,8 +58,7 @@ class StatementLog:
 def signed_in_client(app: Flask, email: str, password: str):
     client = app.test_client()
     token = CSRF_FIELD.search(client.get("/login").data).group(1).decode()
-    reply = client.post("/login", data={"email": email, "password": password,
-                                        "csrf_token": token})
+    reply = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
     if reply.status_code != 302:
         raise RuntimeError(f"in-process sign-in as {email} failed ({reply.status_code})")
     return client
@@ -67,8 +67,9 @@ def signed_in_client(app: Flask, email: str, password: str):
 def explain(app: Flask, statement: Statement) -> str:
     """EXPLAIN (ANALYZE, BUFFERS) of a read-only statement, with the parameters it ran with."""
     with app.app_context(), db.engine.connect() as conn:
-        rows = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}",
-                                    statement.parameters)
+        rows = conn.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}", statement.parameters
+        )
         plan = "\n".join(row[0] for row in rows)
         conn.rollback()
     return plan
@@ -91,11 +92,18 @@ def diagnose(app: Flask, client, url: str, role: str, top: int = 2) -> Diagnosis
 
 
 def as_text(found: Diagnosis, top: int = 2) -> str:
-    lines = [(f"### {found.url} ({found.role.lower()}): {len(found.statements)} statements, "
-              f"{found.sql_ms:.0f} ms of SQL in-process")]
+    lines = [
+        (
+            f"### {found.url} ({found.role.lower()}): {len(found.statements)} statements, "
+            f"{found.sql_ms:.0f} ms of SQL in-process"
+        )
+    ]
     for statement in found.statements[:top]:
-        lines += [f"-- {statement.ms:.1f} ms", statement.sql.strip(),
-                  f"-- parameters: {statement.parameters!r}"]
+        lines += [
+            f"-- {statement.ms:.1f} ms",
+            statement.sql.strip(),
+            f"-- parameters: {statement.parameters!r}",
+        ]
         if statement.plan:
             lines += ["-- EXPLAIN (ANALYZE, BUFFERS):", statement.plan]
         lines.append("")

@@ -10,6 +10,7 @@ alternating them. Reports rows/s, MB/s, time to first byte and the serving worke
 growth (from /proc VmHWM). Each download adds one row to audit_log (exports are audited);
 nothing else is written.
 """
+
 import argparse
 import http.client
 import os
@@ -53,8 +54,9 @@ def copy_sql_and_url(report_name: str) -> tuple[str, str]:
     app = create_app()
     with app.app_context():
         stmt = REPORTS[report_name].build(ReportFilters(as_of=utcnow()), Viewer(UserRole.ADMIN))
-        sql = cell_query(stmt).compile(dialect=db.engine.dialect,
-                                       compile_kwargs={"literal_binds": True})
+        sql = cell_query(stmt).compile(
+            dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
         url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     return str(sql), url
 
@@ -77,8 +79,16 @@ def time_psql(url: str, sql: str) -> dict | None:
     psql = os.environ.get("PSQL") or shutil.which("psql")
     if psql is None:
         return None
-    command = [psql, url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
-               f"COPY ({sql}) TO STDOUT WITH CSV"]
+    command = [
+        psql,
+        url,
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        f"COPY ({sql}) TO STDOUT WITH CSV",
+    ]
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
     return {"seconds": time.perf_counter() - started}
@@ -89,10 +99,21 @@ class Server:
 
     def __init__(self):
         self.port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--timeout", "600",
-                   "--bind", f"127.0.0.1:{self.port}", "app:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "1",
+            "--timeout",
+            "600",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "app:app",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -130,11 +151,17 @@ def sign_in(server: Server, email: str, password: str) -> str:
     cookie = SimpleCookie(headers["Set-Cookie"])["session"].value
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page).group(1).decode()
     form = urlencode({"email": email, "password": password, "csrf_token": token})
-    status, headers, _body = server.request("POST", "/login", form, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}"})
+    status, headers, _body = server.request(
+        "POST",
+        "/login",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"session={cookie}"},
+    )
     if status != 302 or "Set-Cookie" not in headers:
-        raise SystemExit(f"could not sign in as {email} (status {status}): set BENCH_EMAIL and "
-                         "BENCH_PASSWORD, or give the account a password with `flask user`")
+        raise SystemExit(
+            f"could not sign in as {email} (status {status}): set BENCH_EMAIL and "
+            "BENCH_PASSWORD, or give the account a password with `flask user`"
+        )
     return SimpleCookie(headers["Set-Cookie"])["session"].value
 
 
@@ -174,8 +201,14 @@ def time_download(server: Server, cookie: str, report: str) -> dict:
     conn.close()
     # VmHWM is the kernel's own high-water mark: no peak slips between two samples.
     high_water = max(kib(worker.pid, "VmHWM"), peak[0])
-    return {"seconds": seconds, "bytes": size, "rows": lines - 1, "first_byte": first_byte,
-            "rss_before_mb": before / 1024, "rss_growth_mb": (high_water - before) / 1024}
+    return {
+        "seconds": seconds,
+        "bytes": size,
+        "rows": lines - 1,
+        "first_byte": first_byte,
+        "rss_before_mb": before / 1024,
+        "rss_growth_mb": (high_water - before) / 1024,
+    }
 
 
 def time_every_report() -> None:
@@ -191,20 +224,30 @@ def time_every_report() -> None:
 
     app = create_app()
     with app.app_context():
-        teacher, slug = db.session.execute(select(Course.instructor_id, Course.slug).where(
-            Course.instructor_id.is_not(None)).limit(1)).one()
+        teacher, slug = db.session.execute(
+            select(Course.instructor_id, Course.slug)
+            .where(Course.instructor_id.is_not(None))
+            .limit(1)
+        ).one()
         print("| report | viewer | rows | MB | seconds |\n|---|---|---|---|---|")
         for report in REPORTS.values():
             for viewer in (Viewer(UserRole.ADMIN), Viewer(UserRole.INSTRUCTOR, teacher)):
                 if viewer.role not in report.roles:
                     continue
-                filters = resolve_course(db.session, ReportFilters(
-                    as_of=utcnow(), course_slug=slug if report.course_required else None), viewer)
+                filters = resolve_course(
+                    db.session,
+                    ReportFilters(
+                        as_of=utcnow(), course_slug=slug if report.course_required else None
+                    ),
+                    viewer,
+                )
                 started, size, lines = time.perf_counter(), 0, 0
                 for chunk in csv_chunks(db.engine, report.build(filters, viewer), report.headers):
                     size, lines = size + len(chunk), lines + chunk.count(b"\n")
-                print(f"| {report.name} | {viewer.role.name.lower()} | {lines - 1:,} | "
-                      f"{size / MB:.1f} | {time.perf_counter() - started:.2f} |")
+                print(
+                    f"| {report.name} | {viewer.role.name.lower()} | {lines - 1:,} | "
+                    f"{size / MB:.1f} | {time.perf_counter() - started:.2f} |"
+                )
 
 
 def median(runs: list[dict], key: str) -> float:
@@ -215,33 +258,41 @@ def report(copies: list[dict], psqls: list[dict], downloads: list[dict]) -> None
     rows, copy_bytes = copies[0]["rows"], median(copies, "bytes")
     for run in psqls:
         run["bytes"] = copy_bytes  # the same COPY output
-    paths = [("COPY … TO STDOUT WITH CSV (psycopg)", copies),
-             ("COPY … TO STDOUT WITH CSV (psql)", psqls),
-             ("HTTP export via gunicorn", downloads)]
+    paths = [
+        ("COPY … TO STDOUT WITH CSV (psycopg)", copies),
+        ("COPY … TO STDOUT WITH CSV (psql)", psqls),
+        ("HTTP export via gunicorn", downloads),
+    ]
     print(f"rows: {rows:,}   runs: {len(copies)} each, alternating; medians below")
     print("| path | seconds | rows/s | MB/s | MB |")
     print("|---|---|---|---|---|")
     for name, runs in paths:
         if runs:
             seconds = median(runs, "seconds")
-            print(f"| {name} | {seconds:.2f} | {rows / seconds:,.0f} | "
-                  f"{median(runs, 'bytes') / MB / seconds:.1f} | "
-                  f"{median(runs, 'bytes') / MB:.0f} |")
+            print(
+                f"| {name} | {seconds:.2f} | {rows / seconds:,.0f} | "
+                f"{median(runs, 'bytes') / MB / seconds:.1f} | "
+                f"{median(runs, 'bytes') / MB:.0f} |"
+            )
     # Against the faster of the two COPY clients: the conservative ratio.
     fastest_copy = min(median(runs, "seconds") for _name, runs in paths[:2] if runs)
-    print(f"export / COPY throughput (rows/s): "
-          f"{fastest_copy / median(downloads, 'seconds'):.0%}")
-    print(f"time to first byte: {median(downloads, 'first_byte') * 1000:.0f} ms; "
-          f"worker RSS before: {median(downloads, 'rss_before_mb'):.0f} MB; "
-          f"peak growth: max {max(r['rss_growth_mb'] for r in downloads):.1f} MB")
+    print(f"export / COPY throughput (rows/s): {fastest_copy / median(downloads, 'seconds'):.0%}")
+    print(
+        f"time to first byte: {median(downloads, 'first_byte') * 1000:.0f} ms; "
+        f"worker RSS before: {median(downloads, 'rss_before_mb'):.0f} MB; "
+        f"peak growth: max {max(r['rss_growth_mb'] for r in downloads):.1f} MB"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each (default 3)")
     parser.add_argument("--report", default="transactions", help="report name")
-    parser.add_argument("--every-report", action="store_true",
-                        help="instead: time each report in-process (no HTTP, no COPY)")
+    parser.add_argument(
+        "--every-report",
+        action="store_true",
+        help="instead: time each report in-process (no HTTP, no COPY)",
+    )
     args = parser.parse_args()
     if args.every_report:
         time_every_report()
@@ -250,21 +301,29 @@ def main() -> None:
     server = Server()
     try:
         server.wait_ready()
-        cookie = sign_in(server, os.environ.get("BENCH_EMAIL", "admin@example.com"),
-                         os.environ.get("BENCH_PASSWORD", "demo-password-123"))
+        cookie = sign_in(
+            server,
+            os.environ.get("BENCH_EMAIL", "admin@example.com"),
+            os.environ.get("BENCH_PASSWORD", "demo-password-123"),
+        )
         copies, psqls, downloads = [], [], []
         for _ in range(args.runs):
             copies.append(time_copy(url, sql))
             psql = time_psql(url, sql)
             psqls += [psql] if psql else []
             downloads.append(time_download(server, cookie, args.report))
-            print(f"  COPY {copies[-1]['seconds']:.2f}s  "
-                  f"psql {psql['seconds'] if psql else float('nan'):.2f}s  "
-                  f"HTTP {downloads[-1]['seconds']:.2f}s "
-                  f"(+{downloads[-1]['rss_growth_mb']:.1f} MB)", file=sys.stderr)
+            print(
+                f"  COPY {copies[-1]['seconds']:.2f}s  "
+                f"psql {psql['seconds'] if psql else float('nan'):.2f}s  "
+                f"HTTP {downloads[-1]['seconds']:.2f}s "
+                f"(+{downloads[-1]['rss_growth_mb']:.1f} MB)",
+                file=sys.stderr,
+            )
         if {d["rows"] for d in downloads} != {copies[0]["rows"]}:
-            print("note: line counts differ from COPY's row count (line breaks inside fields?)",
-                  file=sys.stderr)
+            print(
+                "note: line counts differ from COPY's row count (line breaks inside fields?)",
+                file=sys.stderr,
+            )
         report(copies, psqls, downloads)
     finally:
         server.stop()

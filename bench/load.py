@@ -18,6 +18,7 @@ refusals, errors). An error is a 5xx, a connection error or any answer but 200; 
 server's limit of CSV downloads at once, with Retry-After) is counted apart as a refusal.
 Exit status 1 when there was any error.
 """
+
 import argparse
 import os
 import random
@@ -44,12 +45,19 @@ ADMIN_EMAIL = "load-admin-{:02d}@bench.invalid"
 INSTRUCTOR_EVERY = 5  # one user in five is an instructor
 CSV_DOWNLOADS = 2  # reports each role downloads, course-filtered (README: staff CSV reports)
 # Relative weights of the kinds of request a user makes after their first round.
-MIX = {"list": 25, "list, filtered": 10, "list, searched": 10, "edit form": 25,
-       "dashboard": 20, "CSV download": 10}
+MIX = {
+    "list": 25,
+    "list, filtered": 10,
+    "list, searched": 10,
+    "edit form": 25,
+    "dashboard": 20,
+    "CSV download": 10,
+}
 REFUSED = 429
 
 
 # --- who the users are and what they ask for ----------------------------------------------------
+
 
 @dataclass
 class Person:
@@ -64,8 +72,13 @@ def kind_of(target) -> str | None:
         return "dashboard" if target.endpoint.startswith("analytics_") else None
     if target.kind == "report":
         return "CSV download"
-    return {"list": "list", "list+filter": "list, filtered", "list+search": "list, searched",
-            "edit": "edit form", "details": "edit form"}.get(target.kind)
+    return {
+        "list": "list",
+        "list+filter": "list, filtered",
+        "list+search": "list, searched",
+        "edit": "edit form",
+        "details": "edit form",
+    }.get(target.kind)
 
 
 def pages_by_kind(targets) -> dict[str, list[str]]:
@@ -111,8 +124,12 @@ def cast(app, users: int, instructor_password: str) -> list[Person]:
         for email in INSTRUCTORS:
             user = db.session.scalar(select(User).where(User.email == email))
             if user is not None and user.role is UserRole.INSTRUCTOR:
-                slug = db.session.scalar(select(Course.slug).where(
-                    Course.instructor_id == user.id).order_by(Course.created_at).limit(1))
+                slug = db.session.scalar(
+                    select(Course.slug)
+                    .where(Course.instructor_id == user.id)
+                    .order_by(Course.created_at)
+                    .limit(1)
+                )
                 found = discover(app, {UserRole.INSTRUCTOR: user.id}, slug)
                 instructors.append(Person(email, instructor_password, pages_by_kind(found.targets)))
         if not instructors:
@@ -125,11 +142,16 @@ def cast(app, users: int, instructor_password: str) -> list[Person]:
         admin_pages = pages_by_kind(discover(app, {UserRole.ADMIN: admin_id}, slug).targets)
         db.session.remove()
     admins = iter(Person(email, password, admin_pages) for email in emails)
-    return [instructors[(n // INSTRUCTOR_EVERY) % len(instructors)]
-            if (n + 1) % INSTRUCTOR_EVERY == 0 else next(admins) for n in range(users)]
+    return [
+        instructors[(n // INSTRUCTOR_EVERY) % len(instructors)]
+        if (n + 1) % INSTRUCTOR_EVERY == 0
+        else next(admins)
+        for n in range(users)
+    ]
 
 
 # --- the load -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Outcome:
@@ -155,8 +177,13 @@ def request(client: Client, kind: str, url: str) -> Outcome:
     try:
         reply = client.get(url)
     except (OSError, HTTPException, ValueError) as error:  # refused, reset, cut off, garbled
-        return Outcome(kind, (time.perf_counter() - started) * 1000, None, url,
-                       f"{type(error).__name__}: {error}")
+        return Outcome(
+            kind,
+            (time.perf_counter() - started) * 1000,
+            None,
+            url,
+            f"{type(error).__name__}: {error}",
+        )
     return Outcome(kind, reply.ms, reply.status, url)
 
 
@@ -181,10 +208,19 @@ def sign_in_everyone(host: str, port: int, people: list[Person], tally: Tally) -
             error = "" if status == 302 else f"sign-in answered {status}"
         except (OSError, HTTPException, RuntimeError) as failure:
             status, error = None, f"{type(failure).__name__}: {failure}"
-        tally.add(Outcome("sign-in", (time.perf_counter() - started) * 1000,
-                          302 if not error else status, "/login", error))
+        tally.add(
+            Outcome(
+                "sign-in",
+                (time.perf_counter() - started) * 1000,
+                302 if not error else status,
+                "/login",
+                error,
+            )
+        )
 
-    threads = [threading.Thread(target=sign_in, args=pair) for pair in zip(clients, people)]
+    threads = [
+        threading.Thread(target=sign_in, args=pair) for pair in zip(clients, people, strict=False)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -212,13 +248,16 @@ class Result:
         return [o for o in self.outcomes if is_error(o)]
 
     def table(self) -> str:
-        lines = ["| request | count | requests/s | median ms | p95 ms | refused (429) | errors |",
-                 "|---|---:|---:|---:|---:|---:|---:|"]
+        lines = [
+            "| request | count | requests/s | median ms | p95 ms | refused (429) | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         timed = [o for o in self.outcomes if o.kind != "sign-in"]
         rows = [(kind, [o for o in timed if o.kind == kind]) for kind in MIX]
         rows.append(("all of the above", timed))
-        rows.append(("sign-in (before the clock)",
-                     [o for o in self.outcomes if o.kind == "sign-in"]))
+        rows.append(
+            ("sign-in (before the clock)", [o for o in self.outcomes if o.kind == "sign-in"])
+        )
         for name, outcomes in rows:
             if not outcomes:
                 continue
@@ -227,20 +266,31 @@ class Result:
             lines.append(
                 f"| {name} | {len(outcomes):,} | {rate} | {statistics.median(times):.0f} | "
                 f"{percentile(times, 0.95):.0f} | {sum(o.status == REFUSED for o in outcomes)} "
-                f"| {sum(is_error(o) for o in outcomes)} |")
+                f"| {sum(is_error(o) for o in outcomes)} |"
+            )
         return "\n".join(lines)
 
     def error_lines(self, limit: int = 10) -> list[str]:
         found = defaultdict(int)
         for outcome in self.errors:
             found[(outcome.kind, outcome.status, outcome.url, outcome.error)] += 1
-        return [f"{count}× {kind} {status or 'no answer'} {url} {error}".rstrip()
-                for (kind, status, url, error), count in sorted(found.items())[:limit]]
+        return [
+            f"{count}× {kind} {status or 'no answer'} {url} {error}".rstrip()
+            for (kind, status, url, error), count in sorted(found.items())[:limit]
+        ]
 
 
-def run(app, database_env: dict, users: int = 50, seconds: float = 60, workers: int = 4,
-        threads: int = 8, password: str = DEMO_PASSWORD, refresh: bool = True,
-        seed: int = 1) -> Result:
+def run(
+    app,
+    database_env: dict,
+    users: int = 50,
+    seconds: float = 60,
+    workers: int = 4,
+    threads: int = 8,
+    password: str = DEMO_PASSWORD,
+    refresh: bool = True,
+    seed: int = 1,
+) -> Result:
     """The whole load against a gunicorn of its own on `database_env`'s database."""
     from bench import timings
 
@@ -255,37 +305,53 @@ def run(app, database_env: dict, users: int = 50, seconds: float = 60, workers: 
         before = machine.load_average()
         started = time.monotonic()
         deadline = started + seconds
-        loops = [threading.Thread(target=user_loop, args=(person, client, deadline, tally,
-                                                          random.Random(seed + n)))
-                 for n, (person, client) in enumerate(zip(people, clients))]
+        loops = [
+            threading.Thread(
+                target=user_loop, args=(person, client, deadline, tally, random.Random(seed + n))
+            )
+            for n, (person, client) in enumerate(zip(people, clients, strict=False))
+        ]
         for loop in loops:
             loop.start()
         for loop in loops:
             loop.join()
         elapsed = time.monotonic() - started
         after = machine.load_average()
-    server_errors = [server.last_error(log_path)] if any(
-        o.status and o.status >= 500 for o in tally.outcomes) else []
+    server_errors = (
+        [server.last_error(log_path)]
+        if any(o.status and o.status >= 500 for o in tally.outcomes)
+        else []
+    )
     log_path.unlink(missing_ok=True)
     return Result(elapsed, users, before, after, tally.outcomes, server_errors)
 
 
 # --- the command --------------------------------------------------------------------------------
 
+
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[1:]))
-    parser.add_argument("--instance", help="LMS_INSTANCE_PATH of the embedded database "
-                        "(default: DATABASE_URL if set, else LMS_INSTANCE_PATH, else ./instance)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
+    parser.add_argument(
+        "--instance",
+        help="LMS_INSTANCE_PATH of the embedded database "
+        "(default: DATABASE_URL if set, else LMS_INSTANCE_PATH, else ./instance)",
+    )
     parser.add_argument("--users", type=int, default=50, help="users at once (50)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the load lasts (60)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4, README)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (8, README)")
-    parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD),
-                        help="the demo instructors' password (BENCH_PASSWORD, or the demo one)")
-    parser.add_argument("--no-refresh", action="store_true",
-                        help="do not run `flask analytics refresh` first")
+    parser.add_argument(
+        "--password",
+        default=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD),
+        help="the demo instructors' password (BENCH_PASSWORD, or the demo one)",
+    )
+    parser.add_argument(
+        "--no-refresh", action="store_true", help="do not run `flask analytics refresh` first"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the users' choices")
     args = parser.parse_args(argv)
     if args.users < 1 or not 0 < args.seconds <= 3600:
@@ -302,12 +368,23 @@ def main(argv=None) -> int:
     from lms import create_app
 
     print(f"load average before (1/5/15 min): {machine.load_average()}", file=sys.stderr)
-    result = run(create_app(), database_env, args.users, args.seconds, args.workers,
-                 args.threads, args.password, not args.no_refresh, args.seed)
-    print(f"{result.users} users for {result.seconds:.1f} s through gunicorn "
-          f"({args.workers} gthread workers × {args.threads} threads) on 127.0.0.1; "
-          f"load average (1/5/15 min) when the clock started {result.load_before}, "
-          f"when it stopped {result.load_after}\n")
+    result = run(
+        create_app(),
+        database_env,
+        args.users,
+        args.seconds,
+        args.workers,
+        args.threads,
+        args.password,
+        not args.no_refresh,
+        args.seed,
+    )
+    print(
+        f"{result.users} users for {result.seconds:.1f} s through gunicorn "
+        f"({args.workers} gthread workers × {args.threads} threads) on 127.0.0.1; "
+        f"load average (1/5/15 min) when the clock started {result.load_before}, "
+        f"when it stopped {result.load_after}\n"
+    )
     print(result.table())
     for line in result.error_lines() + result.server_errors:
         print(f"error: {line}")

@@ -1,4 +1,5 @@
 """What the figures were measured on: CPUs, memory, load, PostgreSQL and the data's size."""
+
 import os
 import platform
 from pathlib import Path
@@ -7,8 +8,15 @@ from sqlalchemy import text
 
 from lms.db import db
 
-COUNTED_TABLES = ("users", "courses", "lessons", "enrollments", "lesson_progress",
-                  "transactions", "quiz_attempts")
+COUNTED_TABLES = (
+    "users",
+    "courses",
+    "lessons",
+    "enrollments",
+    "lesson_progress",
+    "transactions",
+    "quiz_attempts",
+)
 SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather")
 
 
@@ -35,13 +43,18 @@ def load_average() -> str:
 def database_facts() -> dict:
     """Version, settings, size and row counts; call in an app context."""
     conn = db.session
-    facts = {"postgresql": conn.execute(text("SHOW server_version")).scalar(),
-             "database_size": conn.execute(text(
-                 "SELECT pg_size_pretty(pg_database_size(current_database()))")).scalar()}
+    facts = {
+        "postgresql": conn.execute(text("SHOW server_version")).scalar(),
+        "database_size": conn.execute(
+            text("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        ).scalar(),
+    }
     for name in SETTINGS:
         facts[name] = conn.execute(text(f"SHOW {name}")).scalar()
-    facts["rows"] = {table: conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
-                     for table in COUNTED_TABLES}
+    facts["rows"] = {
+        table: conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
+        for table in COUNTED_TABLES
+    }
     return facts
 
 
@@ -57,6 +70,12 @@ def migration_state(app) -> dict:
 
 
 def describe() -> dict:
-    return {"cpus": os.cpu_count(), "cpu_model": cpu_model(), "memory_gb": round(memory_gb(), 1),
-            "kernel": platform.release(), "python": platform.python_version(),
-            "load_average_start": load_average(), **database_facts()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "memory_gb": round(memory_gb(), 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_average_start": load_average(),
+        **database_facts(),
+    }

@@ -1,7 +1,8 @@
 """Tables for docs/BENCHMARKS.md from the JSON of several `bench/run.py --json` runs.
 
-    python bench/markdown.py /tmp/medium.json /tmp/large.json > /tmp/tables.md
+python bench/markdown.py /tmp/medium.json /tmp/large.json > /tmp/tables.md
 """
+
 import json
 import sys
 from pathlib import Path
@@ -38,28 +39,36 @@ def page_table(runs: list[dict]) -> str:
         by_run.append(results)
         keys += [k for k in results if k not in keys]
     scales = [run["scale"] for run in runs]
-    lines = ["| URL | role | kind | p95 budget | "
-             + " | ".join(f"{s} median / p95 ms" for s in scales)
-             + f" | {scales[-1]} SQL share (statements) |",
-             "|---|---|---|---|" + "---|" * len(scales) + "---|"]
+    lines = [
+        "| URL | role | kind | p95 budget | "
+        + " | ".join(f"{s} median / p95 ms" for s in scales)
+        + f" | {scales[-1]} SQL share (statements) |",
+        "|---|---|---|---|" + "---|" * len(scales) + "---|",
+    ]
     for k in keys:
         last = next(results[k] for results in reversed(by_run) if k in results)
         budget = "–" if last["budget_ms"] is None else f"{last['budget_ms']:.0f}"
-        lines.append(f"| `{last['url']}` | {last['role'].lower()} | {last['kind']} | {budget} | "
-                     + " | ".join(cell(results.get(k)) for results in by_run)
-                     + f" | {share(by_run[-1].get(k))} |")
+        lines.append(
+            f"| `{last['url']}` | {last['role'].lower()} | {last['kind']} | {budget} | "
+            + " | ".join(cell(results.get(k)) for results in by_run)
+            + f" | {share(by_run[-1].get(k))} |"
+        )
     return "\n".join(lines)
 
 
 def timing_table(runs: list[dict]) -> str:
-    lines = ["| scale | operation | seconds | budget | result | detail |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| scale | operation | seconds | budget | result | detail |",
+        "|---|---|---|---|---|---|",
+    ]
     for run in runs:
         for timing in run["timings"]:
             seconds = "–" if timing["seconds"] is None else f"{timing['seconds']:.1f}"
             detail = timing["detail"].splitlines()[0] if timing["detail"] else ""
-            lines.append(f"| {run['scale']} | {timing['name']} | {seconds} | {timing['budget']} "
-                         f"| {timing['verdict']} | {detail} |")
+            lines.append(
+                f"| {run['scale']} | {timing['name']} | {seconds} | {timing['budget']} "
+                f"| {timing['verdict']} | {detail} |"
+            )
     return "\n".join(lines)
 
 
@@ -68,9 +77,11 @@ def context_lines(runs: list[dict]) -> str:
     for run in runs:
         m = run["machine"]
         revision = ", ".join(m.get("migration", {}).get("revision", ["?"]))
-        lines.append(f"- {run['scale']}, {run['when']}: load average before the pages "
-                     f"{run['load']['before']}, after {run['load']['after']}; database "
-                     f"{m['database_size']}, migration {revision}")
+        lines.append(
+            f"- {run['scale']}, {run['when']}: load average before the pages "
+            f"{run['load']['before']}, after {run['load']['after']}; database "
+            f"{m['database_size']}, migration {revision}"
+        )
     return "\n".join(lines)
 
 

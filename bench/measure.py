@@ -1,4 +1,5 @@
 """Request one target repeatedly and reduce the timings to median, p95, SQL share and a verdict."""
+
 import math
 import statistics
 from dataclasses import asdict, dataclass
@@ -32,8 +33,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def failed(target: Target, note: str) -> Result:
-    return Result(target.kind, target.role.name, target.url, None, None, target.budget_ms,
-                  None, None, None, "ERROR", note)
+    return Result(
+        target.kind,
+        target.role.name,
+        target.url,
+        None,
+        None,
+        target.budget_ms,
+        None,
+        None,
+        None,
+        "ERROR",
+        note,
+    )
 
 
 def verdict(p95: float, budget: float | None) -> str:
@@ -62,12 +74,23 @@ def summarise(target: Target, replies: list, note: str) -> Result:
     times = [reply.ms for reply in replies]
     timings = [t for t in (reply.server_timing() for reply in replies) if t]
     p95 = percentile(times, 0.95)
-    median = (lambda values: statistics.median(values) if values else None)
+
+    def median(values):
+        return statistics.median(values) if values else None
+
     return Result(
-        target.kind, target.role.name, target.url, statistics.median(times), p95,
-        target.budget_ms, median([db / app if app else 0.0 for db, _n, app in timings]),
+        target.kind,
+        target.role.name,
+        target.url,
+        statistics.median(times),
+        p95,
+        target.budget_ms,
+        median([db / app if app else 0.0 for db, _n, app in timings]),
         round(median([n for _db, n, _app in timings])) if timings else None,
-        median([db for db, _n, _app in timings]), verdict(p95, target.budget_ms), note)
+        median([db for db, _n, _app in timings]),
+        verdict(p95, target.budget_ms),
+        note,
+    )
 
 
 def measure(client: Client, target: Target, repeat: int, warmup: int) -> Result:
@@ -82,8 +105,9 @@ def measure(client: Client, target: Target, repeat: int, warmup: int) -> Result:
     for _ in range(repeat):
         reply = client.get(target.url)
         if reply.status != 200:
-            return failed(target, f"HTTP {reply.status} {reply.headers.get('Location', '')}"
-                          .strip())
+            return failed(
+                target, f"HTTP {reply.status} {reply.headers.get('Location', '')}".strip()
+            )
         replies.append(reply)
     return summarise(target, replies, note)
 
@@ -105,22 +129,32 @@ def number(value: float | None, digits: int = 0) -> str:
 
 
 def table_rows(results: list[Result]) -> list[list[str]]:
-    return [[r.url, r.role.lower(), r.kind, number(r.median_ms), number(r.p95_ms),
-             "–" if r.budget_ms is None else f"≤{r.budget_ms:.0f}",
-             "–" if r.db_share is None else f"{r.db_share:.0%}", number(r.statements),
-             r.verdict + (f" ({r.note})" if r.note else "")]
-            for r in results]
+    return [
+        [
+            r.url,
+            r.role.lower(),
+            r.kind,
+            number(r.median_ms),
+            number(r.p95_ms),
+            "–" if r.budget_ms is None else f"≤{r.budget_ms:.0f}",
+            "–" if r.db_share is None else f"{r.db_share:.0%}",
+            number(r.statements),
+            r.verdict + (f" ({r.note})" if r.note else ""),
+        ]
+        for r in results
+    ]
 
 
-HEADERS = ["URL", "role", "kind", "median ms", "p95 ms", "budget p95", "DB share", "SQL",
-           "result"]
+HEADERS = ["URL", "role", "kind", "median ms", "p95 ms", "budget p95", "DB share", "SQL", "result"]
 
 
 def text_table(results: list[Result]) -> str:
     rows = [HEADERS, *table_rows(results)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 

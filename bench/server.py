@@ -1,4 +1,5 @@
 """The production server for the benchmark: gunicorn as README's "Production" section runs it."""
+
 import os
 import re
 import secrets
@@ -26,17 +27,37 @@ def gunicorn_command(workers: int, port: int, threads: int = 8) -> list[str]:
     """README's `gunicorn --workers 4 --worker-class gthread --threads 8 --timeout 120
     --bind 0.0.0.0:8000 --access-logfile - 'app:app'`, on 127.0.0.1, and without gunicorn's
     machine-wide control socket (benchmarks and tests may run several gunicorns at once)."""
-    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class",
-            "gthread", "--threads", str(threads), "--timeout", "120", "--bind",
-            f"{HOST}:{port}", "--access-logfile", "-", "--no-control-socket", "app:app"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        "--bind",
+        f"{HOST}:{port}",
+        "--access-logfile",
+        "-",
+        "--no-control-socket",
+        "app:app",
+    ]
 
 
 def server_environment(database_env: dict) -> dict:
     """LMS_ENV=production with a throwaway SECRET_KEY, the database, and SQL timing on."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "LMS_INSTANCE_PATH")}
-    env.update(database_env, LMS_ENV="production", SECRET_KEY=secrets.token_hex(32),
-               LMS_BENCH_TIMING="1")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "LMS_INSTANCE_PATH")
+    }
+    env.update(
+        database_env, LMS_ENV="production", SECRET_KEY=secrets.token_hex(32), LMS_BENCH_TIMING="1"
+    )
     return env
 
 
@@ -44,8 +65,10 @@ def wait_ready(process: subprocess.Popen, port: int, log_path: Path, timeout: fl
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}); see {log_path}:\n"
-                               + log_path.read_text()[-3000:])
+            raise RuntimeError(
+                f"gunicorn exited ({process.returncode}); see {log_path}:\n"
+                + log_path.read_text()[-3000:]
+            )
         try:
             if Client(HOST, port, timeout=5).get("/healthz").status == 200:
                 return
@@ -56,16 +79,21 @@ def wait_ready(process: subprocess.Popen, port: int, log_path: Path, timeout: fl
 
 
 @contextmanager
-def gunicorn(database_env: dict, workers: int, log_path: Path, timeout: float = 120,
-             threads: int = 8):
+def gunicorn(
+    database_env: dict, workers: int, log_path: Path, timeout: float = 120, threads: int = 8
+):
     """Yields (host, port, process) of a running gunicorn; stops it (and only it) afterwards.
 
     `database_env` may carry any other setting of the app's (LMS_EXPORTS_TOTAL=…) too."""
     port = free_port()
     with open(log_path, "w") as log:
-        process = subprocess.Popen(gunicorn_command(workers, port, threads), cwd=ROOT,
-                                   env=server_environment(database_env), stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            gunicorn_command(workers, port, threads),
+            cwd=ROOT,
+            env=server_environment(database_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_ready(process, port, log_path, timeout)
         yield HOST, port, process

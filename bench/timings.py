@@ -1,4 +1,5 @@
 """The long operations: generating a scale, the analytics refresh, and the CSV export vs COPY."""
+
 import importlib.util
 import os
 import re
@@ -39,8 +40,9 @@ class Timing:
 def run(command: list[str], env: dict, timeout: float = 3600) -> tuple[int, str, float]:
     """(exit status, stdout+stderr, wall seconds) of a command run from the repository root."""
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
     return done.returncode, done.stdout + done.stderr, time.perf_counter() - started
 
 
@@ -64,12 +66,23 @@ def error_line(output: str) -> str:
 def time_refresh(database_env: dict) -> Timing:
     """`flask analytics refresh` on the measured database (it recomputes, nothing is lost)."""
     if importlib.util.find_spec("lms.analytics.refresh") is None:
-        return Timing("analytics refresh", None, f"≤{REFRESH_BUDGET_S:.0f} s", "SKIPPED",
-                      "lms/analytics/refresh.py does not exist yet")
+        return Timing(
+            "analytics refresh",
+            None,
+            f"≤{REFRESH_BUDGET_S:.0f} s",
+            "SKIPPED",
+            "lms/analytics/refresh.py does not exist yet",
+        )
     status, output, wall = run([*FLASK, "analytics", "refresh"], environment(database_env))
     if status != 0:
-        return Timing("analytics refresh", None, f"≤{REFRESH_BUDGET_S:.0f} s", "ERROR",
-                      error_line(output), output)
+        return Timing(
+            "analytics refresh",
+            None,
+            f"≤{REFRESH_BUDGET_S:.0f} s",
+            "ERROR",
+            error_line(output),
+            output,
+        )
     # Its last line says e.g. "Updated 200 courses in 0.13 s; … (1.90 s in all)": the longest.
     match = re.search(r"Updated (\d+) courses.*", output)
     times = [float(t) for t in re.findall(r"([\d.]+) s\b", match.group(0))] if match else []
@@ -80,8 +93,9 @@ def time_refresh(database_env: dict) -> Timing:
         detail += f" (course_analytics {steps.group(1)} s, the rest rollups)"
     detail += f"; command wall time {wall:.1f} s"
     verdict = "PASS" if seconds <= REFRESH_BUDGET_S else "MISS"
-    return Timing("analytics refresh", seconds, f"≤{REFRESH_BUDGET_S:.0f} s", verdict, detail,
-                  output)
+    return Timing(
+        "analytics refresh", seconds, f"≤{REFRESH_BUDGET_S:.0f} s", verdict, detail, output
+    )
 
 
 def time_export(database_env: dict, runs: int) -> Timing:
@@ -89,20 +103,34 @@ def time_export(database_env: dict, runs: int) -> Timing:
     budget = f"≥{EXPORT_SHARE_BUDGET:.0%} of COPY, RSS growth ≤{EXPORT_RSS_BUDGET_MB:.0f} MB"
     if not EXPORT_SCRIPT.exists():
         return Timing("CSV export vs COPY", None, budget, "SKIPPED", f"{EXPORT_SCRIPT} is missing")
-    status, output, wall = run([sys.executable, str(EXPORT_SCRIPT), "--runs", str(runs)],
-                               environment(database_env))
+    status, output, wall = run(
+        [sys.executable, str(EXPORT_SCRIPT), "--runs", str(runs)], environment(database_env)
+    )
     share = re.search(r"export / COPY throughput \(rows/s\): (\d+)%", output)
     growth = re.search(r"peak growth: max ([\d.]+) MB", output)
     if status != 0 or not share or not growth:
-        return Timing("CSV export vs COPY", None, budget, "ERROR",
-                      f"exit {status}; figures not found in its output", output)
-    ok = int(share.group(1)) / 100 >= EXPORT_SHARE_BUDGET and \
-        float(growth.group(1)) <= EXPORT_RSS_BUDGET_MB
+        return Timing(
+            "CSV export vs COPY",
+            None,
+            budget,
+            "ERROR",
+            f"exit {status}; figures not found in its output",
+            output,
+        )
+    ok = (
+        int(share.group(1)) / 100 >= EXPORT_SHARE_BUDGET
+        and float(growth.group(1)) <= EXPORT_RSS_BUDGET_MB
+    )
     seconds = re.search(r"\| HTTP export via gunicorn \| ([\d.]+) \|", output)
-    return Timing("CSV export vs COPY", float(seconds.group(1)) if seconds else None, budget,
-                  "PASS" if ok else "MISS",
-                  f"{share.group(1)}% of COPY's rows/s, peak RSS growth {growth.group(1)} MB "
-                  f"({runs} runs, script wall {wall:.0f} s)", output)
+    return Timing(
+        "CSV export vs COPY",
+        float(seconds.group(1)) if seconds else None,
+        budget,
+        "PASS" if ok else "MISS",
+        f"{share.group(1)}% of COPY's rows/s, peak RSS growth {growth.group(1)} MB "
+        f"({runs} runs, script wall {wall:.0f} s)",
+        output,
+    )
 
 
 def time_seed(scale: str, database_env: dict) -> Timing:
@@ -114,16 +142,23 @@ def time_seed(scale: str, database_env: dict) -> Timing:
             status, output, _ = run([*FLASK, "db", "upgrade"], env)
             if status != 0:
                 return Timing(f"seed {scale}", None, budget, "ERROR", "migration failed", output)
-            status, output, wall = run([sys.executable, "seed.py", "--scale", scale, "--reset"],
-                                       env)
+            status, output, wall = run(
+                [sys.executable, "seed.py", "--scale", scale, "--reset"], env
+            )
     except RuntimeError as error:
         return Timing(f"seed {scale}", None, budget, "SKIPPED", str(error))
     if status != 0:
         return Timing(f"seed {scale}", None, budget, "ERROR", error_line(output), output)
     limit = SEED_BUDGET_S.get(scale)
     verdict = "INFO" if limit is None else ("PASS" if wall <= limit else "MISS")
-    return Timing(f"seed {scale}", wall, budget, verdict,
-                  "wall time of the command (its own step timings are in the output)", output)
+    return Timing(
+        f"seed {scale}",
+        wall,
+        budget,
+        verdict,
+        "wall time of the command (its own step timings are in the output)",
+        output,
+    )
 
 
 class scratch_database:  # noqa: N801 (used as a context manager, reads like a function)
@@ -138,8 +173,11 @@ class scratch_database:  # noqa: N801 (used as a context manager, reads like a f
         if "DATABASE_URL" in self.database_env:
             self.url = make_url(self.database_env["DATABASE_URL"])
             self.admin("CREATE DATABASE")
-            return {"DATABASE_URL": self.url.set(database=self.name)
-                    .render_as_string(hide_password=False)}
+            return {
+                "DATABASE_URL": self.url.set(database=self.name).render_as_string(
+                    hide_password=False
+                )
+            }
         self.path = Path("/tmp") / self.name
         free_gb = shutil.disk_usage("/tmp").free / 1e9
         if free_gb < SEED_DISK_GB.get(self.scale, 1):
@@ -149,8 +187,9 @@ class scratch_database:  # noqa: N801 (used as a context manager, reads like a f
     def admin(self, verb: str) -> None:
         from lms.db import sqlalchemy_url
 
-        maintenance = sqlalchemy_url(self.url.set(database="postgres")
-                                     .render_as_string(hide_password=False))
+        maintenance = sqlalchemy_url(
+            self.url.set(database="postgres").render_as_string(hide_password=False)
+        )
         engine = create_engine(maintenance, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             extra = " WITH (FORCE)" if verb.startswith("DROP") else ""

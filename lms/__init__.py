@@ -1,4 +1,5 @@
 """LMS Admin: create_app() builds the Flask app (config, database, blueprints, CLI)."""
+
 import os
 from pathlib import Path
 
@@ -33,8 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         from lms.db import bound_statement_time
 
         bound_statement_time(db.engine, app.config["STATEMENT_TIMEOUT_MS"])
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
-                     compare_server_default=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_server_default=True
+    )
 
     from lms.admin import init_admin
     from lms.auth.setup import init_auth

@@ -1,4 +1,5 @@
 """Writing to the audit log: one call per write, export or action done through the app."""
+
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -10,9 +11,19 @@ from lms.db import db
 from lms.models import AuditEntry
 
 # Values never written to the log, whatever table they come from.
-SECRET_FIELDS = {"refresh_token", "access_token", "id_token", "session_state", "sessionToken",
-                 "session_token", "token", "passwordHash", "password_hash", "correctAnswer",
-                 "correct_answer"}
+SECRET_FIELDS = {
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "session_state",
+    "sessionToken",
+    "session_token",
+    "token",
+    "passwordHash",
+    "password_hash",
+    "correctAnswer",
+    "correct_answer",
+}
 MASK = "••••"
 
 
@@ -34,19 +45,32 @@ def jsonable(value):
 def mask_secrets(values: dict | None) -> dict | None:
     if values is None:
         return None
-    return {key: (MASK if key in SECRET_FIELDS and value is not None else jsonable(value))
-            for key, value in values.items()}
+    return {
+        key: (MASK if key in SECRET_FIELDS and value is not None else jsonable(value))
+        for key, value in values.items()
+    }
 
 
-def record(action: str, table: str, row_id: str | None = None, *, before: dict | None = None,
-           after: dict | None = None, details: dict | None = None) -> AuditEntry:
+def record(
+    action: str,
+    table: str,
+    row_id: str | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
     """Add an entry to the current transaction (the caller's commit makes it durable)."""
     signed_in = getattr(current_user, "is_authenticated", False)
     entry = AuditEntry(
         user_id=current_user.user_id if signed_in else None,
         user_email=current_user.email if signed_in else None,
-        action=action, table_name=table, row_id=row_id,
-        before=mask_secrets(before), after=mask_secrets(after), details=jsonable(details),
+        action=action,
+        table_name=table,
+        row_id=row_id,
+        before=mask_secrets(before),
+        after=mask_secrets(after),
+        details=jsonable(details),
     )
     db.session.add(entry)
     return entry
@@ -60,8 +84,11 @@ def primary_key(model) -> str | None:
 def column_values(model) -> dict:
     """Every column of the row, by database column name."""
     mapper = inspect(model).mapper
-    return {attr.columns[0].name: getattr(model, attr.key) for attr in mapper.column_attrs
-            if attr.key != "search_vector"}
+    return {
+        attr.columns[0].name: getattr(model, attr.key)
+        for attr in mapper.column_attrs
+        if attr.key != "search_vector"
+    }
 
 
 def column_changes(model) -> tuple[dict, dict]:
@@ -88,8 +115,13 @@ def previous_value(model, attribute):
 
 
 def record_create(model, **details) -> AuditEntry:
-    return record("create", model.__tablename__, primary_key(model), after=column_values(model),
-                  details=details or None)
+    return record(
+        "create",
+        model.__tablename__,
+        primary_key(model),
+        after=column_values(model),
+        details=details or None,
+    )
 
 
 def record_update(model, **details) -> AuditEntry | None:
@@ -97,13 +129,24 @@ def record_update(model, **details) -> AuditEntry | None:
     before, after = column_changes(model)
     if not after:
         return None
-    return record("update", model.__tablename__, primary_key(model), before=before, after=after,
-                  details=details or None)
+    return record(
+        "update",
+        model.__tablename__,
+        primary_key(model),
+        before=before,
+        after=after,
+        details=details or None,
+    )
 
 
 def record_delete(model, **details) -> AuditEntry:
-    return record("delete", model.__tablename__, primary_key(model), before=column_values(model),
-                  details=details or None)
+    return record(
+        "delete",
+        model.__tablename__,
+        primary_key(model),
+        before=column_values(model),
+        details=details or None,
+    )
 
 
 class FormSave:
@@ -133,8 +176,10 @@ class FormSave:
             before, after = column_changes(row)
             if after and id(row) not in self.created:
                 earlier_before, earlier_after = self.changed.get(id(row), (row, ({}, {})))[1]
-                self.changed[id(row)] = (row, ({**before, **earlier_before},
-                                               {**earlier_after, **after}))
+                self.changed[id(row)] = (
+                    row,
+                    ({**before, **earlier_before}, {**earlier_after, **after}),
+                )
         for row in session.deleted:
             self.deleted[id(row)] = (row, column_values(row))
 

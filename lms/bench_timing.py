@@ -1,4 +1,5 @@
 """Per-request SQL time in a Server-Timing header for bench/run.py (when LMS_BENCH_TIMING=1)."""
+
 import os
 import time
 
@@ -32,8 +33,10 @@ def _add_header(response):
     if "bench_sql" in g:
         seconds, statements = g.bench_sql
         total = time.perf_counter() - g.bench_started
-        response.headers[HEADER] = (f'db;dur={seconds * 1000:.2f};desc="{statements} statements", '
-                                    f"app;dur={total * 1000:.2f}")
+        response.headers[HEADER] = (
+            f'db;dur={seconds * 1000:.2f};desc="{statements} statements", '
+            f"app;dur={total * 1000:.2f}"
+        )
         response.headers[WORKER_HEADER] = str(os.getpid())
     return response
 

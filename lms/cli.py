@@ -1,4 +1,5 @@
 """Flask CLI commands (`flask --app app …`)."""
+
 from flask import Flask
 
 

@@ -1,4 +1,5 @@
 """Settings read from the environment, and nothing else."""
+
 import os
 import secrets
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The SQLAlchemy and Migrate objects, the database URL, and the embedded PostgreSQL server."""
+
 import atexit
 import json
 import logging
@@ -38,13 +39,42 @@ migrate = Migrate()
 # libpq's own URI parameters pass through; Prisma-only ones (connection_limit, pool_timeout,
 # pgbouncer, statement_cache_size, socket_timeout, sslaccept, ...) would make libpq refuse the URL.
 LIBPQ_PARAMETERS = {
-    "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "connect_timeout",
-    "client_encoding", "options", "application_name", "fallback_application_name", "keepalives",
-    "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "sslmode",
-    "sslcompression", "sslcert", "sslkey", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir",
-    "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version",
-    "krbsrvname", "gssencmode", "gsslib", "channel_binding", "target_session_attrs",
-    "load_balance_hosts", "service",
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "passfile",
+    "connect_timeout",
+    "client_encoding",
+    "options",
+    "application_name",
+    "fallback_application_name",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "sslmode",
+    "sslcompression",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "sslrootcert",
+    "sslcrl",
+    "sslcrldir",
+    "sslsni",
+    "requirepeer",
+    "ssl_min_protocol_version",
+    "ssl_max_protocol_version",
+    "krbsrvname",
+    "gssencmode",
+    "gsslib",
+    "channel_binding",
+    "target_session_attrs",
+    "load_balance_hosts",
+    "service",
 }
 
 
@@ -177,6 +207,7 @@ def bound_statement_time(engine, milliseconds: int) -> None:
     not bounded. A request that starts a long job on purpose (a CSV export, the refresh
     button) lifts the bound for its own transaction with `lift_statement_time()`.
     """
+
     @event.listens_for(engine, "checkout")
     def set_timeout(dbapi_connection, record, _proxy):
         wanted = int(milliseconds) if has_request_context() else 0

@@ -1,4 +1,5 @@
 """GET /healthz: 200 when the database answers, 503 when it does not."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
@@ -14,6 +15,9 @@ def healthz():
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not healthy"
-        return (jsonify(status="unavailable", database="unreachable"), 503,
-                {"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return (
+            jsonify(status="unavailable", database="unreachable"),
+            503,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return jsonify(status="ok", database="reachable"), 200

@@ -1,4 +1,5 @@
 """A database that cannot be reached: 503 with Retry-After and the app's own page, never a 500."""
+
 import logging
 
 import psycopg
@@ -15,8 +16,10 @@ log = logging.getLogger(__name__)
 # PostgreSQL restarts in about a second (embedded) to a minute (a managed failover).
 RETRY_AFTER_SECONDS = 10
 TITLE = "Service unavailable"
-MESSAGE = ("The database is not reachable right now. It usually comes back within seconds: "
-           "please try again shortly.")
+MESSAGE = (
+    "The database is not reachable right now. It usually comes back within seconds: "
+    "please try again shortly."
+)
 
 # SQLSTATEs of a database that is there but not answering: connection exceptions (class 08),
 # shutting down, crashed, starting up (57P01-57P03), no connection slot left (53300).
@@ -36,8 +39,10 @@ class DatabaseBusy(DatabaseUnavailable):
     """A page's statement ran past its bound (LMS_STATEMENT_TIMEOUT_MS) and was cancelled,
     or no pooled connection came free in time: the database is there but overloaded."""
 
-    message = ("The database took too long to answer this page and the request was stopped. "
-               "Please try again in a moment, or narrow the filters.")
+    message = (
+        "The database took too long to answer this page and the request was stopped. "
+        "Please try again in a moment, or narrow the filters."
+    )
 
 
 SLOW_STATES = ("57014",)  # query_canceled: statement_timeout
@@ -52,7 +57,8 @@ def is_unavailable(context) -> bool:
         return True
     state = error.sqlstate
     return isinstance(error, psycopg.OperationalError) and (
-        state is None or state.startswith(UNAVAILABLE_STATES))
+        state is None or state.startswith(UNAVAILABLE_STATES)
+    )
 
 
 def as_unavailable(context):
@@ -64,22 +70,30 @@ def as_unavailable(context):
         return None
     wrapped = context.sqlalchemy_exception
     return (DatabaseBusy if slow else DatabaseUnavailable)(
-        getattr(wrapped, "statement", None), getattr(wrapped, "params", None),
-        context.original_exception, hide_parameters=True,
-        connection_invalidated=context.is_disconnect)
+        getattr(wrapped, "statement", None),
+        getattr(wrapped, "params", None),
+        context.original_exception,
+        hide_parameters=True,
+        connection_invalidated=context.is_disconnect,
+    )
 
 
 def error_page(message: str = MESSAGE) -> str:
     """templates/errors/error.html without the context processors: Flask-Login's loads the
     signed-in user, which is a query. Flashed messages stay for the next page."""
     template = current_app.jinja_env.get_template("errors/error.html")
-    return template.render(status=503, title=TITLE, message=message,
-                           get_flashed_messages=lambda **_kwargs: [])
+    return template.render(
+        status=503, title=TITLE, message=message, get_flashed_messages=lambda **_kwargs: []
+    )
 
 
 def answer_unavailable(error: DatabaseUnavailable):
-    log.warning("database unavailable on %s %s: %s", request.method, request.path,
-                " ".join(str(error.orig).split())[:300])  # one line, no traceback
+    log.warning(
+        "database unavailable on %s %s: %s",
+        request.method,
+        request.path,
+        " ".join(str(error.orig).split())[:300],
+    )  # one line, no traceback
     return unavailable_answer(error.message)
 
 

@@ -1,4 +1,5 @@
-"""Request-wide protection: CSRF, a nonce-based Content-Security-Policy, security headers, errors."""
+"""Request-wide protection: CSRF, a nonce-based CSP, security headers, error pages."""
+
 import logging
 import secrets
 from urllib.parse import urlsplit
@@ -33,19 +34,21 @@ def csp_nonce() -> str:
 
 
 def content_security_policy() -> str:
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{csp_nonce()}'",
-        # Bootstrap, select2 and plotly set style attributes at run time.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            # Bootstrap, select2 and plotly set style attributes at run time.
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def add_security_headers(response):
@@ -84,11 +87,15 @@ def drop_off_site_return_targets():
     removed, so no view redirects to it and no page links to it. (Form bodies keep theirs: a
     Media row has a field named `url`; the views that read a return target from a form use
     `same_site` themselves.)"""
-    off_site = {name for name in RETURN_TARGETS
-                if any(not is_same_site(v) for v in request.args.getlist(name))}
+    off_site = {
+        name
+        for name in RETURN_TARGETS
+        if any(not is_same_site(v) for v in request.args.getlist(name))
+    }
     if off_site:
         request.args = ImmutableMultiDict(
-            [(k, v) for k, v in request.args.items(multi=True) if k not in off_site])
+            [(k, v) for k, v in request.args.items(multi=True) if k not in off_site]
+        )
         request.__dict__.pop("values", None)  # rebuilt from the cleaned args
 
 
@@ -107,15 +114,22 @@ def refuse_nul_characters():
     for values in sources:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort(400, "The request contains a NUL character, which cannot be stored or "
-                           "searched. Remove it and try again.")
+                abort(
+                    400,
+                    "The request contains a NUL character, which cannot be stored or "
+                    "searched. Remove it and try again.",
+                )
 
 
 def keep_redirects_on_site(response):
     """The last guard: a redirect never leaves the site, whatever built it."""
     location = response.headers.get("Location")
-    if 300 <= response.status_code < 400 and location and not is_same_site(location) \
-            and not location.startswith(request.host_url):
+    if (
+        300 <= response.status_code < 400
+        and location
+        and not is_same_site(location)
+        and not location.startswith(request.host_url)
+    ):
         log.warning("off-site redirect to %r replaced on %s", location[:200], request.path)
         response.headers["Location"] = url_for("admin.index")
     return response
@@ -146,8 +160,9 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    return render_error(400, "The form expired or was not sent from this site. "
-                             "Reload the page and try again.")
+    return render_error(
+        400, "The form expired or was not sent from this site. Reload the page and try again."
+    )
 
 
 def handle_unexpected_error(error: Exception):

@@ -1,4 +1,5 @@
 """What `python app.py` does before serving: migrate, seed an empty database, say how to sign in."""
+
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select

@@ -1,4 +1,5 @@
 """Fixtures: one embedded PostgreSQL per test session, a fresh database per test, browsers."""
+
 import os
 import shutil
 import socket
@@ -9,12 +10,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from support import (  # noqa: F401 (re-exported for older tests)
+    STAFF_PASSWORD,
+    csrf_token_from,
+    database_url,
+    drop_database,
+    sign_in,
+)
 
 from lms import create_app
 from lms.db import ensure_database
-from support import (  # noqa: F401 (re-exported for older tests)
-    STAFF_PASSWORD, csrf_token_from, database_url, drop_database, sign_in,
-)
 
 TEMPLATE_DB = "lms_test_template"
 CHROMIUM = "/usr/bin/chromium"
@@ -185,6 +190,7 @@ def app_ctx(app):
 
 # --- browser -----------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -230,9 +236,15 @@ def chromium():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -257,8 +269,12 @@ def browser_page(request, chromium, base_url):
     page.external_requests = []
     page.server_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    page.on("response", lambda r: r.status >= 500 and page.server_errors.append(
-        f"{r.status} {r.request.method} {r.url}"))
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 500 and page.server_errors.append(f"{r.status} {r.request.method} {r.url}")
+        ),
+    )
 
     def watch(request):
         if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
@@ -288,7 +304,6 @@ def demo_page(request, chromium, demo_server):
 # --- staff and sign-in ---------------------------------------------------------------------
 
 
-
 @pytest.fixture
 def make_staff(app):
     """Create a user with a role and an admin password; returns the user's id."""
@@ -298,8 +313,7 @@ def make_staff(app):
 
     def make(role=UserRole.ADMIN, email=None, password=STAFF_PASSWORD, name=None):
         with app.app_context():
-            user = User(email=email or f"{uuid.uuid4().hex[:8]}@example.com", name=name,
-                        role=role)
+            user = User(email=email or f"{uuid.uuid4().hex[:8]}@example.com", name=name, role=role)
             db.session.add(user)
             db.session.flush()
             accounts.set_password(user, password)
@@ -307,7 +321,6 @@ def make_staff(app):
             return user.id, user.email
 
     return make
-
 
 
 def signed_in_client(app, make_staff, role, email):

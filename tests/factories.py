@@ -4,14 +4,31 @@ Call them inside an app context. Every keyword argument not named in a signature
 the model as a column attribute (e.g. `make_course(published=True, price=Decimal("9.99"))`).
 A missing parent is made on the fly, so `make_lesson_progress()` alone builds a whole chain.
 """
+
 import itertools
 from decimal import Decimal
 
 from lms.db import db
 from lms.models import (
-    Account, Certificate, Course, CourseModule, CourseProgress, Difficulty, Enrollment, Lesson,
-    LessonProgress, Media, Question, Quiz, QuizAttempt, Session, Transaction, User, UserRole,
-    VerificationToken, utcnow,
+    Account,
+    Certificate,
+    Course,
+    CourseModule,
+    CourseProgress,
+    Difficulty,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Media,
+    Question,
+    Quiz,
+    QuizAttempt,
+    Session,
+    Transaction,
+    User,
+    UserRole,
+    VerificationToken,
+    utcnow,
 )
 
 # Unique suffixes for emails, slugs and provider ids within a test session.
@@ -88,30 +105,31 @@ def make_lesson(module: CourseModule | None = None, **fields) -> Lesson:
     return _save(Lesson(module=module or make_module(), **fields))
 
 
-def make_enrollment(user: User | None = None, course: Course | None = None,
-                    **fields) -> Enrollment:
+def make_enrollment(user: User | None = None, course: Course | None = None, **fields) -> Enrollment:
     course = course or make_course()
     fields.setdefault("payment_amount", course.price)
     return _save(Enrollment(user=user or make_user(), course=course, **fields))
 
 
-def make_progress(user: User | None = None, course: Course | None = None,
-                  **fields) -> CourseProgress:
+def make_progress(
+    user: User | None = None, course: Course | None = None, **fields
+) -> CourseProgress:
     fields.setdefault("total_lessons", 10)
-    return _save(CourseProgress(user=user or make_user(), course=course or make_course(),
-                                **fields))
+    return _save(CourseProgress(user=user or make_user(), course=course or make_course(), **fields))
 
 
-def make_lesson_progress(progress: CourseProgress | None = None, lesson: Lesson | None = None,
-                         **fields) -> LessonProgress:
+def make_lesson_progress(
+    progress: CourseProgress | None = None, lesson: Lesson | None = None, **fields
+) -> LessonProgress:
     progress = progress or make_progress()
     # The lesson belongs to the progress's course unless the caller says otherwise.
     lesson = lesson or make_lesson(make_module(progress.course))
     return _save(LessonProgress(progress=progress, lesson=lesson, **fields))
 
 
-def make_transaction(user: User | None = None, course: Course | None = None,
-                     **fields) -> Transaction:
+def make_transaction(
+    user: User | None = None, course: Course | None = None, **fields
+) -> Transaction:
     user = user or make_user()
     course = course or make_course()
     fields.setdefault("amount", course.price)
@@ -120,16 +138,16 @@ def make_transaction(user: User | None = None, course: Course | None = None,
     return _save(Transaction(user_id=user.id, course_id=course.id, **fields))
 
 
-def make_certificate(user: User | None = None, course: Course | None = None,
-                     **fields) -> Certificate:
+def make_certificate(
+    user: User | None = None, course: Course | None = None, **fields
+) -> Certificate:
     user = user or make_user()
     course = course or make_course()
     fields.setdefault("certificate_no", f"CERT-{_next():06d}")
     return _save(Certificate(user_id=user.id, course_id=course.id, **fields))
 
 
-def make_quiz(course: Course | None = None, module: CourseModule | None = None,
-              **fields) -> Quiz:
+def make_quiz(course: Course | None = None, module: CourseModule | None = None, **fields) -> Quiz:
     course = course or (module.course if module is not None else make_course())
     fields.setdefault("title", f"Quiz {_next()}")
     module_id = module.id if module is not None else None

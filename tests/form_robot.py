@@ -4,13 +4,14 @@ It reads a form's controls from the HTML (tests/html_forms.py), knows each field
 the view's form class, proposes values a person could type for that kind, and posts them with
 the page's own CSRF token. Nothing here names a view: views are discovered from the app.
 """
+
 import json
 import re
 import uuid
-from urllib.parse import unquote
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from urllib.parse import unquote
 
 from flask_admin.contrib.sqla.fields import InlineModelFormList
 from html_forms import form_controls, submission
@@ -21,7 +22,11 @@ from wtforms import BooleanField, DecimalField, FloatField, HiddenField, Integer
 from lms.admin.base import StaffModelView
 from lms.admin.concurrency import inline_relations
 from lms.admin.fields import (
-    JsonField, MoneyField, ProseField, TextListField, TimestampField,
+    JsonField,
+    MoneyField,
+    ProseField,
+    TextListField,
+    TimestampField,
 )
 from lms.db import db
 from lms.models import AuditEntry
@@ -34,21 +39,31 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 def model_views(app, endpoint_name: str) -> list[StaffModelView]:
     """Every model view that registers `endpoint_name` (e.g. edit_view), from the URL map."""
-    blueprints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()
-                  if rule.endpoint.endswith("." + endpoint_name)}
-    return [view for view in app.extensions["admin"][0]._views
-            if isinstance(view, StaffModelView) and view.endpoint in blueprints]
+    blueprints = {
+        rule.endpoint.split(".")[0]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.endswith("." + endpoint_name)
+    }
+    return [
+        view
+        for view in app.extensions["admin"][0]._views
+        if isinstance(view, StaffModelView) and view.endpoint in blueprints
+    ]
 
 
 def field_kinds(app, view) -> dict[str, type]:
     """Top-level form field name -> field class, from the view's form class."""
     with app.test_request_context():
         form = view.get_form()()
-        return {field.name: type(field) for field in form
-                if not isinstance(field, (HiddenField, InlineModelFormList))}
+        return {
+            field.name: type(field)
+            for field in form
+            if not isinstance(field, (HiddenField, InlineModelFormList))
+        }
 
 
 # --- reading pages ----------------------------------------------------------------------------
+
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
@@ -74,8 +89,9 @@ def unique_column(model, attribute: str) -> bool:
     column = model.__mapper__.attrs[attribute].columns[0]
     table = model.__table__
     singles = [list(i.columns) for i in table.indexes if i.unique]
-    singles += [list(c.columns) for c in table.constraints if c.__class__.__name__ ==
-                "UniqueConstraint"]
+    singles += [
+        list(c.columns) for c in table.constraints if c.__class__.__name__ == "UniqueConstraint"
+    ]
     return column.unique or any(cols == [column] for cols in singles)
 
 
@@ -93,6 +109,7 @@ def edit_ids_on_list(client, view, limit: int) -> list[str]:
 
 # --- the database side ------------------------------------------------------------------------
 
+
 def row_state(app, view, row_id: str) -> dict:
     """Every column of the row and of its inline child rows (what a save could change)."""
     model = view.model
@@ -105,8 +122,11 @@ def row_state(app, view, row_id: str) -> dict:
             relation = inspect(model).relationships[name]
             child = relation.mapper.class_.__table__
             (parent_key,) = relation.remote_side
-            rows = db.session.execute(select(child).where(parent_key == row_id)
-                                      .order_by(child.c.id)).mappings().all()
+            rows = (
+                db.session.execute(select(child).where(parent_key == row_id).order_by(child.c.id))
+                .mappings()
+                .all()
+            )
             state[name] = [{k: v for k, v in r.items() if k not in SKIPPED_COLUMNS} for r in rows]
         db.session.remove()
     return state
@@ -121,8 +141,7 @@ def audit_count(app) -> int:
 
 def audit_entries_since(app, count: int) -> list[AuditEntry]:
     with app.app_context():
-        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)
-                                     .offset(count)).all()
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id).offset(count)).all()
         db.session.expunge_all()
         db.session.remove()
     return entries
@@ -136,13 +155,18 @@ def biggest_rows(app, view, limit: int = 20) -> list[str]:
     relation = inspect(view.model).relationships[relations[0]]
     (parent_key,) = relation.remote_side
     with app.app_context():
-        ids = db.session.scalars(select(parent_key).group_by(parent_key)
-                                 .order_by(func.count().desc(), parent_key).limit(limit)).all()
+        ids = db.session.scalars(
+            select(parent_key)
+            .group_by(parent_key)
+            .order_by(func.count().desc(), parent_key)
+            .limit(limit)
+        ).all()
         db.session.remove()
     return list(ids)
 
 
 # --- what a person would type -----------------------------------------------------------------
+
 
 @dataclass
 class Edit:
@@ -183,16 +207,22 @@ def proposals(kind: type, old: str, token: str, options=()) -> list[str]:
         return [option for option in options if option != old and option not in ("", "__None")]
     # Single-line text: the first the field's rules accept wins (slug, currency, email, URL).
     prefix = old.strip() or "New"
-    return [f"{prefix} {token}", f"edited-{token}", "EUR" if old != "EUR" else "GBP",
-            f"edited.{token}@example.com", f"https://media.example.com/{token}.png"]
+    return [
+        f"{prefix} {token}",
+        f"edited-{token}",
+        "EUR" if old != "EUR" else "GBP",
+        f"edited.{token}@example.com",
+        f"https://media.example.com/{token}.png",
+    ]
 
 
 def lookup_choices(client, view, name: str, terms) -> list[str]:
     """Ids the field's lookup offers for a few typed words."""
     found = []
     for term in terms:
-        response = client.get(f"{view.url}/ajax/lookup/", query_string={"name": name,
-                                                                        "query": term})
+        response = client.get(
+            f"{view.url}/ajax/lookup/", query_string={"name": name, "query": term}
+        )
         assert response.status_code == 200, (view.endpoint, name, term, response.status_code)
         found += [row_id for row_id, _label in response.get_json()]
     return list(dict.fromkeys(found))

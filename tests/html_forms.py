@@ -4,6 +4,7 @@ Follows the HTML rules that matter for admin forms: unchecked boxes and disabled
 not sent, a single select sends its selected option (else its first), a textarea drops the one
 line break after its start tag and sends its line breaks as CRLF, buttons are not sent.
 """
+
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -41,9 +42,16 @@ class _FormParser(HTMLParser):
             kind = attrs.get("type", "text").lower()
             if kind not in NOT_SENT:
                 default = "on" if kind in ("checkbox", "radio") else ""
-                self.controls.append(Control("input", attrs["name"], kind,
-                                             attrs.get("value", default), "checked" in attrs,
-                                             attrs=attrs))
+                self.controls.append(
+                    Control(
+                        "input",
+                        attrs["name"],
+                        kind,
+                        attrs.get("value", default),
+                        "checked" in attrs,
+                        attrs=attrs,
+                    )
+                )
         elif tag == "textarea" and attrs.get("name"):
             self.textarea = Control("textarea", attrs["name"], "textarea", attrs=attrs)
             self.controls.append(self.textarea)

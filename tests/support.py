@@ -1,4 +1,5 @@
 """Helpers shared by tests: signing in through the real form, scraping CSRF tokens."""
+
 import re
 
 from sqlalchemy import create_engine, text
@@ -9,7 +10,8 @@ STAFF_PASSWORD = "correct-horse-battery"
 
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, "no csrf_token field on the page"
     return match.group(1)
 
@@ -19,7 +21,6 @@ def sign_in(client, email, password=STAFF_PASSWORD, next_url=None):
     url = "/login" + (f"?next={next_url}" if next_url else "")
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     return client.post(url, data={"email": email, "password": password, "csrf_token": token})
-
 
 
 def database_url(maintenance_url: str, name: str) -> str:

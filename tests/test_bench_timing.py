@@ -1,4 +1,5 @@
 """LMS_BENCH_TIMING=1 adds each response's SQL time in a Server-Timing header (bench/run.py)."""
+
 import re
 
 from lms import create_app

@@ -1,4 +1,5 @@
 """Settings: production refuses to start without SECRET_KEY; development keeps one generated key."""
+
 import stat
 
 import pytest

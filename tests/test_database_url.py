@@ -1,13 +1,14 @@
 """DATABASE_URL as the platform writes it (Prisma style) opens the right database and schema."""
+
 import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from factories import make_user
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
 from support import database_url, drop_database
-from factories import make_user
+
 from lms import create_app
 from lms.db import db, ensure_database, sqlalchemy_url
 from lms.models import UserRole
@@ -39,8 +40,11 @@ def test_prisma_only_parameters_are_dropped_and_libpq_ones_kept():
         "&statement_cache_size=0&socket_timeout=3&sslmode=require&connect_timeout=7"
         "&host=/var/run/postgresql"
     )
-    assert query_of(url) == {"sslmode": "require", "connect_timeout": "7",
-                             "host": "/var/run/postgresql"}
+    assert query_of(url) == {
+        "sslmode": "require",
+        "connect_timeout": "7",
+        "host": "/var/run/postgresql",
+    }
 
 
 def test_credentials_with_escaped_characters_survive():
@@ -64,15 +68,19 @@ def platform_schema_url(pg_maintenance_url):
     with engine.begin() as conn:
         conn.execute(text("CREATE SCHEMA platform"))
     engine.dispose()
-    prisma_url = make_url(url).set(drivername="postgresql").update_query_dict(
-        {"schema": "platform", "connection_limit": "5"})
+    prisma_url = (
+        make_url(url)
+        .set(drivername="postgresql")
+        .update_query_dict({"schema": "platform", "connection_limit": "5"})
+    )
     yield prisma_url.render_as_string(hide_password=False)
     drop_database(pg_maintenance_url, name)
 
 
 def tables_in(conn, schema: str) -> set[str]:
-    rows = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
-                        {"s": schema})
+    rows = conn.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}
+    )
     return {row[0] for row in rows}
 
 
@@ -86,8 +94,12 @@ def test_the_app_uses_and_migrates_the_schema_named_in_the_url(platform_schema_u
             assert conn.scalar(text("SHOW search_path")) == "platform"
             assert {"users", "courses", "alembic_version"} <= tables_in(conn, "platform")
             assert tables_in(conn, "public") == set()
-            enum_schema = conn.scalar(text(
-                "SELECT typnamespace::regnamespace::text FROM pg_type WHERE typname = 'UserRole'"))
+            enum_schema = conn.scalar(
+                text(
+                    "SELECT typnamespace::regnamespace::text FROM pg_type"
+                    " WHERE typname = 'UserRole'"
+                )
+            )
             assert enum_schema == "platform"
         # The models (enum types included) work there unqualified, as Prisma's client does.
         make_user(role=UserRole.ADMIN)

@@ -1,4 +1,5 @@
 """The embedded PostgreSQL: shared by several processes, stopped when the last one exits."""
+
 import subprocess
 import sys
 import textwrap
@@ -20,8 +21,11 @@ SCRIPT = textwrap.dedent("""
 
 
 def start(instance: Path, linger: float) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, str(instance), str(linger)],
-                            stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(instance), str(linger)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_processes_share_one_server_which_stops_after_the_last(tmp_path):

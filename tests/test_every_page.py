@@ -4,6 +4,7 @@ Pages come from the URL map (every GET rule without arguments: lists, dashboards
 home), then the details page of the first rows of each list and a search where a list has one.
 Downloads are left to the report tests (a medium CSV is 100k rows).
 """
+
 import re
 from urllib.parse import unquote
 
@@ -16,15 +17,28 @@ from lms.seed.demo import DEMO_PASSWORD
 
 ACCOUNTS = {UserRole.ADMIN: "admin@example.com", UserRole.INSTRUCTOR: "ada@example.com"}
 # Endpoints that need a row id or a query (edit, details, lookups), or download a file.
-NOT_PAGES = ("export_csv", "plotly_js", "static", "healthz", "edit_view", "details_view",
-             "create_view", "ajax_lookup")
+NOT_PAGES = (
+    "export_csv",
+    "plotly_js",
+    "static",
+    "healthz",
+    "edit_view",
+    "details_view",
+    "create_view",
+    "ajax_lookup",
+)
 
 
 def pages(app, role):
     for rule in app.url_map.iter_rules():
         access = declared_access(app, rule.endpoint)
-        if ("GET" in rule.methods and not rule.arguments and isinstance(access, frozenset)
-                and role in access and not rule.endpoint.endswith(NOT_PAGES)):
+        if (
+            "GET" in rule.methods
+            and not rule.arguments
+            and isinstance(access, frozenset)
+            and role in access
+            and not rule.endpoint.endswith(NOT_PAGES)
+        ):
             yield rule.endpoint, rule.rule
 
 

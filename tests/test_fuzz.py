@@ -12,6 +12,7 @@ a successful save (a redirect after a POST) leaves the platform's tables as they
 Failures are collected over the whole walk and reported together, each with the smallest
 input Hypothesis found and the last lines of the app's traceback.
 """
+
 import json
 import logging
 import os
@@ -59,14 +60,59 @@ SIGN_IN_AS = {"email": ACCOUNTS["admin"], "password": DEMO_PASSWORD}
 # --- hostile values -----------------------------------------------------------------------
 
 NUL, SURROGATE, RTL = "\x00", "\ud800", "\u202e"
-PAYLOADS = ["' OR 1=1 --", "<script>alert(1)</script>", "=cmd|' /C calc'!A0", "%00", "../..",
-            "\"'><img src=x onerror=alert(1)>", "1; DROP TABLE users", "${7*7}{{7*7}}",
-            "\ufeff", "\u200b", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "NULL", "null", "None", "true", "[]", "{}",
-            "c" + "0" * 24, "0", "-", "%", "_", "*", "id=1&id=2"]  # the last ones: malformed ids
-NUMBERS = ["-1", str(2**31), str(2**63), "1e308", "NaN", "Infinity", "-Infinity", "-0",
-           "0x10", "1_000", "99999999999999999999999999999", "0.000000001", "١٢٣"]
-DATES = ["9999-12-31", "0000-00-00", "2026-02-30", "1969-12-31", "0001-01-01", "2024-13-01",
-         "9999-12-31 23:59:59", "2024-01-01T00:00:00+99:00", "-2024-01-01", "now"]
+PAYLOADS = [
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "=cmd|' /C calc'!A0",
+    "%00",
+    "../..",
+    "\"'><img src=x onerror=alert(1)>",
+    "1; DROP TABLE users",
+    "${7*7}{{7*7}}",
+    "\ufeff",
+    "\u200b",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "NULL",
+    "null",
+    "None",
+    "true",
+    "[]",
+    "{}",
+    "c" + "0" * 24,
+    "0",
+    "-",
+    "%",
+    "_",
+    "*",
+    "id=1&id=2",
+]  # the last ones: malformed ids
+NUMBERS = [
+    "-1",
+    str(2**31),
+    str(2**63),
+    "1e308",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "0x10",
+    "1_000",
+    "99999999999999999999999999999",
+    "0.000000001",
+    "١٢٣",
+]
+DATES = [
+    "9999-12-31",
+    "0000-00-00",
+    "2026-02-30",
+    "1969-12-31",
+    "0001-01-01",
+    "2024-13-01",
+    "9999-12-31 23:59:59",
+    "2024-01-01T00:00:00+99:00",
+    "-2024-01-01",
+    "now",
+]
 DEEP_JSON = "[" * 10_000 + "]" * 10_000
 MEGABYTE = "x" * 1_000_000
 
@@ -74,7 +120,9 @@ MEGABYTE = "x" * 1_000_000
 def spelled_big(value) -> str:
     """A long value as a short description (failure reports stay readable)."""
     if isinstance(value, (str, bytes)) and len(value) > 60:
-        return f"{value[:24]!r}… ({len(value):,} {'bytes' if isinstance(value, bytes) else 'chars'})"
+        return (
+            f"{value[:24]!r}… ({len(value):,} {'bytes' if isinstance(value, bytes) else 'chars'})"
+        )
     return repr(value)
 
 
@@ -83,18 +131,31 @@ characters = st.one_of(
     st.characters(categories=["Cs"]),  # lone surrogates
     st.sampled_from([NUL, RTL, "\u200f", "\r", "\n", "\t", "'", '"', "<", ">", "&", "%", "\\"]),
 )
-fragments = st.one_of(st.sampled_from(PAYLOADS + NUMBERS + DATES + [NUL, SURROGATE, RTL]),
-                      st.text(characters, max_size=12))
+fragments = st.one_of(
+    st.sampled_from(PAYLOADS + NUMBERS + DATES + [NUL, SURROGATE, RTL]),
+    st.text(characters, max_size=12),
+)
 mixed = st.lists(fragments, min_size=1, max_size=4).map("".join)
-huge = st.builds(lambda piece, times: piece * times, st.sampled_from(["x", NUL, "é", "<a>"]),
-                 st.sampled_from([1_000_000, 100_001, 2_001]))
-nested = st.builds(lambda opener, depth: opener * depth + {"[": "]", "{\"a\":": "}"}[opener] * depth,
-                   st.sampled_from(["[", "{\"a\":"]), st.sampled_from([10_000, 1_000, 100]))
-numbers = st.one_of(st.sampled_from(NUMBERS), st.integers().map(str),
-                    st.floats(allow_nan=True, allow_infinity=True).map(repr))
-dates = st.one_of(st.sampled_from(DATES),
-                  st.dates().map(lambda d: d.isoformat()),
-                  st.datetimes().map(lambda d: d.isoformat(sep=" ")))
+huge = st.builds(
+    lambda piece, times: piece * times,
+    st.sampled_from(["x", NUL, "é", "<a>"]),
+    st.sampled_from([1_000_000, 100_001, 2_001]),
+)
+nested = st.builds(
+    lambda opener, depth: opener * depth + {"[": "]", '{"a":': "}"}[opener] * depth,
+    st.sampled_from(["[", '{"a":']),
+    st.sampled_from([10_000, 1_000, 100]),
+)
+numbers = st.one_of(
+    st.sampled_from(NUMBERS),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+dates = st.one_of(
+    st.sampled_from(DATES),
+    st.dates().map(lambda d: d.isoformat()),
+    st.datetimes().map(lambda d: d.isoformat(sep=" ")),
+)
 raw_bytes = st.binary(min_size=1, max_size=16)  # sent percent-encoded, as they are, not UTF-8
 
 KINDS = {
@@ -108,9 +169,15 @@ KINDS = {
 
 def values(kind: str):
     """Hostile values for a parameter of `kind`; Hypothesis tries the first one first."""
-    return st.one_of(st.just(KINDS[kind]), mixed, numbers if kind == "number" else dates,
-                     nested if kind == "json" else numbers, raw_bytes, huge,
-                     st.sampled_from([MEGABYTE, DEEP_JSON, SURROGATE, RTL, "", " "]))
+    return st.one_of(
+        st.just(KINDS[kind]),
+        mixed,
+        numbers if kind == "number" else dates,
+        nested if kind == "json" else numbers,
+        raw_bytes,
+        huge,
+        st.sampled_from([MEGABYTE, DEEP_JSON, SURROGATE, RTL, "", " "]),
+    )
 
 
 def encoded(value) -> str:
@@ -126,21 +193,27 @@ def url_encoded(pairs) -> str:
 
 # --- what changed in the database -----------------------------------------------------------
 
+
 class PlatformDigest:
     """md5 of every platform table's rows; recomputed only when a transaction wrote anything."""
 
     def __init__(self, url: str):
         self.engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
-        self.sql = text(" UNION ALL ".join(
-            f"SELECT '{name}', md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
-            f'FROM "{name}" t' for name in sorted(PLATFORM_MODELS)))
+        self.sql = text(
+            " UNION ALL ".join(
+                f"SELECT '{name}', md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+                f'FROM "{name}" t'
+                for name in sorted(PLATFORM_MODELS)
+            )
+        )
         self.xid, self.tables = None, {}
         self.refresh()
 
     def next_xid(self, conn) -> int:
         # A transaction that writes takes an xid: none taken since last time, nothing written.
-        return conn.execute(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
-                            ).scalar()
+        return conn.execute(
+            text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+        ).scalar()
 
     def refresh(self) -> None:
         with self.engine.connect() as conn:
@@ -159,6 +232,7 @@ class PlatformDigest:
 
 # --- the app's log: the traceback behind a 500 ---------------------------------------------
 
+
 class Tracebacks(logging.Handler):
     def __init__(self):
         super().__init__(logging.ERROR)
@@ -173,14 +247,19 @@ class Tracebacks(logging.Handler):
             if record.exc_info:
                 _kind, error, trace = record.exc_info
                 frames = [f for f in traceback.extract_tb(trace) if "/lms/" in f.filename]
-                where = (f"lms/{frames[-1].filename.split('/lms/')[-1]}:{frames[-1].lineno} "
-                         f"in {frames[-1].name}: " if frames else "")
+                where = (
+                    f"lms/{frames[-1].filename.split('/lms/')[-1]}:{frames[-1].lineno} "
+                    f"in {frames[-1].name}: "
+                    if frames
+                    else ""
+                )
                 first = traceback.format_exception_only(error)[-1].strip().splitlines()[0]
                 return f"{where}{first[:200]}"
         return "no traceback in the app's log"
 
 
 # --- reading pages ----------------------------------------------------------------------------
+
 
 class PageParts(HTMLParser):
     """The links, the forms and the list's filter menu of one page."""
@@ -216,24 +295,33 @@ def marked_form(html: str, number: int) -> str:
     """The page with its `number`-th form given a class of its own, so that html_forms reads
     that form and no other (of two class attributes, HTMLParser keeps the last)."""
     counter = iter(range(100_000))
-    return re.sub(r"<form\b([^>]*)>", lambda m: (f'<form{m.group(1)} class="fuzzed-form">'
-                                                if next(counter) == number else m.group(0)),
-                  html, flags=re.IGNORECASE)
+    return re.sub(
+        r"<form\b([^>]*)>",
+        lambda m: (
+            f'<form{m.group(1)} class="fuzzed-form">' if next(counter) == number else m.group(0)
+        ),
+        html,
+        flags=re.IGNORECASE,
+    )
 
 
 def filter_arguments(filters_json: str) -> dict[str, str]:
     """flt0_<arg> -> kind, from Flask-Admin's filter menu."""
     if not filters_json.strip():
         return {}
-    return {f"flt0_{flt['arg']}": "date" if "date" in (flt.get("type") or "") else "text"
-            for group in json.loads(filters_json).values() for flt in group}
+    return {
+        f"flt0_{flt['arg']}": "date" if "date" in (flt.get("type") or "") else "text"
+        for group in json.loads(filters_json).values()
+        for flt in group
+    }
 
 
 def kind_of(sample: str, attrs: dict | None = None) -> str:
     """date, number or text, from the control's type or the value the page put there."""
     attrs = attrs or {}
-    if attrs.get("type") in ("date", "datetime-local") or re.fullmatch(r"\d{4}-\d\d-\d\d.*",
-                                                                        sample):
+    if attrs.get("type") in ("date", "datetime-local") or re.fullmatch(
+        r"\d{4}-\d\d-\d\d.*", sample
+    ):
         return "date"
     if attrs.get("type") == "number" or attrs.get("inputmode") == "decimal" or sample.isdigit():
         return "number"
@@ -248,11 +336,18 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-FIELD_KINDS = ((JsonField, "json"), (DateField, "date"), (DateTimeField, "date"),
-               (IntegerField, "number"), (DecimalField, "number"), (FloatField, "number"))
+FIELD_KINDS = (
+    (JsonField, "json"),
+    (DateField, "date"),
+    (DateTimeField, "date"),
+    (IntegerField, "number"),
+    (DecimalField, "number"),
+    (FloatField, "number"),
+)
 
 
 # --- who asks ---------------------------------------------------------------------------------
+
 
 class Visitor:
     """A signed-in member of staff (signed in again whenever a request signed them out), or
@@ -279,10 +374,17 @@ class Visitor:
         return self.client if self.role is not None else self.browser()
 
     def open(self, client, url: str, method: str = "GET", body: str | None = None):
-        response = client.open(url, method=method, data=body,
-                               content_type="application/x-www-form-urlencoded" if body else None)
-        if self.role is not None and response.status_code in (302, 303) and \
-                urlsplit(response.location).path == "/login":
+        response = client.open(
+            url,
+            method=method,
+            data=body,
+            content_type="application/x-www-form-urlencoded" if body else None,
+        )
+        if (
+            self.role is not None
+            and response.status_code in (302, 303)
+            and urlsplit(response.location).path == "/login"
+        ):
             self.client = self.browser()
             self.sign_in()
         return response
@@ -292,6 +394,7 @@ class Visitor:
 
 
 # --- what to fuzz: (endpoint, parameter) pairs, found from the URL map and the pages ----------
+
 
 @dataclass
 class Target:
@@ -307,8 +410,7 @@ class Target:
 
     @property
     def name(self) -> str:
-        where = ("path" if self.path_argument else "query" if self.method == "GET"
-                 else "field")
+        where = "path" if self.path_argument else "query" if self.method == "GET" else "field"
         return f"{self.method} {self.endpoint} ({where} {self.param})"
 
 
@@ -403,9 +505,17 @@ class Site:
         kinds = self.field_kinds(endpoint)
         fill = self.empty_fields(endpoint, controls)
         self.forms[(endpoint, urlsplit(url).path)] = [
-            Target(endpoint, "POST", url, c.name, kinds.get(c.name) or kind_of(c.value, c.attrs),
-                   action=local(action), fill=fill)
-            for c in {c.name: c for c in controls}.values()]  # inline rows repeat csrf_token
+            Target(
+                endpoint,
+                "POST",
+                url,
+                c.name,
+                kinds.get(c.name) or kind_of(c.value, c.attrs),
+                action=local(action),
+                fill=fill,
+            )
+            for c in {c.name: c for c in controls}.values()
+        ]  # inline rows repeat csrf_token
 
     def model_view(self, endpoint: str):
         view = admin_view_for(self.app, endpoint)
@@ -415,9 +525,11 @@ class Site:
         view = self.model_view(endpoint)
         if view is None or not endpoint.endswith(("create_view", "edit_view")):
             return {}
-        return {name: next(kind for base, kind in FIELD_KINDS if issubclass(cls, base))
-                for name, cls in field_kinds(self.app, view).items()
-                if any(issubclass(cls, base) for base, _ in FIELD_KINDS)}
+        return {
+            name: next(kind for base, kind in FIELD_KINDS if issubclass(cls, base))
+            for name, cls in field_kinds(self.app, view).items()
+            if any(issubclass(cls, base) for base, _ in FIELD_KINDS)
+        }
 
     def empty_fields(self, endpoint: str, controls) -> dict[str, str]:
         """What a person types into the fields that start empty, before one is spoiled: the
@@ -431,8 +543,11 @@ class Site:
         fill = {}
         for name, cls in field_kinds(self.app, view).items():
             control = shown.get(name)
-            if control is None or control.value.strip() or issubclass(
-                    cls, (BooleanField, IdLookupField)):
+            if (
+                control is None
+                or control.value.strip()
+                or issubclass(cls, (BooleanField, IdLookupField))
+            ):
                 continue
             offered = proposals(cls, "", "fuzz", control.options)
             if offered:
@@ -458,7 +573,7 @@ class Site:
             if view is not None and not isinstance(view, StaffModelView):
                 parent = type(view).__mro__[1]
                 families.setdefault((parent, endpoint.split(".")[1]), []).append(endpoint)
-        for (parent, _name), endpoints in families.items():
+        for endpoints in families.values():
             if len(endpoints) > 1:
                 shared = {n: k for e in endpoints for n, k in self.params[e].items()}
                 for endpoint in endpoints:
@@ -481,30 +596,49 @@ class Site:
                     self.params[other].setdefault(name, kind)
 
     def targets(self) -> list[Target]:
-        found = [Target(endpoint, "GET", self.urls.get(endpoint) or "", name, kind)
-                 for endpoint, params in sorted(self.params.items()) if endpoint in self.urls
-                 for name, kind in sorted(params.items())]
+        found = [
+            Target(endpoint, "GET", self.urls.get(endpoint) or "", name, kind)
+            for endpoint, params in sorted(self.params.items())
+            if endpoint in self.urls
+            for name, kind in sorted(params.items())
+        ]
         # A page that reads nothing still gets a parameter it did not ask for.
-        found += [Target(endpoint, "GET", url, "fuzz", "text") for endpoint, url
-                  in sorted(self.urls.items()) if not self.params.get(endpoint)]
+        found += [
+            Target(endpoint, "GET", url, "fuzz", "text")
+            for endpoint, url in sorted(self.urls.items())
+            if not self.params.get(endpoint)
+        ]
         forms = [t for fields in self.forms.values() for t in fields]
         for rule in sorted(self.app.url_map.iter_rules(), key=lambda r: r.rule):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 if not self.allowed(rule.endpoint) or rule.endpoint.endswith("static"):
                     continue
-                found += [Target(rule.endpoint, method, rule.rule, argument, "text",
-                                 path_argument=True) for argument in sorted(rule.arguments)]
+                found += [
+                    Target(rule.endpoint, method, rule.rule, argument, "text", path_argument=True)
+                    for argument in sorted(rule.arguments)
+                ]
                 if not rule.arguments and (rule.endpoint, method) not in {
-                        (t.endpoint, t.method) for t in found + forms}:
+                    (t.endpoint, t.method) for t in found + forms
+                }:
                     # No page leads there (a POST without a form): its URL, with any field.
-                    found.append(Target(rule.endpoint, method, rule.rule, "fuzz", "text",
-                                        formless=method == "POST"))
+                    found.append(
+                        Target(
+                            rule.endpoint,
+                            method,
+                            rule.rule,
+                            "fuzz",
+                            "text",
+                            formless=method == "POST",
+                        )
+                    )
         # Writes that take rows away come last, so the pages the others need are still there.
-        return found + sorted(forms, key=lambda t: t.endpoint.endswith(("delete_view",
-                                                                         "action_view")))
+        return found + sorted(
+            forms, key=lambda t: t.endpoint.endswith(("delete_view", "action_view"))
+        )
 
 
 # --- sending one input ------------------------------------------------------------------------
+
 
 class Fuzzer:
     """Runs Hypothesis on each target and keeps every failure, with its smallest input."""
@@ -517,6 +651,7 @@ class Fuzzer:
     def path_with(self, target: Target, value) -> str:
         def argument(match):
             return encoded(value) if match.group(1) == target.param else "x"
+
         return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", argument, target.url)
 
     def send(self, target: Target, value):
@@ -524,12 +659,19 @@ class Fuzzer:
         visitor = self.visitor
         client = visitor.client_for_one_input()
         if target.path_argument:
-            return visitor.open(client, self.path_with(target, value), target.method,
-                                self.csrf_body(client) if target.method == "POST" else None)
+            return visitor.open(
+                client,
+                self.path_with(target, value),
+                target.method,
+                self.csrf_body(client) if target.method == "POST" else None,
+            )
         if target.method == "GET":
             parts = urlsplit(target.url)
-            pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                     if k != target.param] + [(target.param, value)]
+            pairs = [
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if k != target.param
+            ] + [(target.param, value)]
             return visitor.open(client, f"{parts.path}?{url_encoded(pairs)}", "GET")
         if target.formless:
             body = self.csrf_body(client) + "&" + url_encoded([(target.param, value)])
@@ -591,9 +733,16 @@ class Fuzzer:
     def fuzz(self, target: Target) -> None:
         calls, known = [0], {}
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=(Phase.generate, Phase.shrink), report_multiple_bugs=False,
-                  verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=(Phase.generate, Phase.shrink),
+            report_multiple_bugs=False,
+            verbosity=Verbosity.quiet,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(values(target.kind))
         def one_input(value):
             calls[0] += 1
@@ -608,9 +757,10 @@ class Fuzzer:
 
         try:
             one_input()
-        except Exception as error:  # noqa: BLE001 (every kind of failure is reported)
-            self.failures.append(f"{self.visitor.name} {target.name}: "
-                                 f"{str(error).splitlines()[0][:700]}")
+        except Exception as error:
+            self.failures.append(
+                f"{self.visitor.name} {target.name}: {str(error).splitlines()[0][:700]}"
+            )
             self.digest.refresh()
 
 
@@ -619,9 +769,12 @@ TOTAL = {"inputs": 0}
 
 def unreached(app, site: Site, targets: list[Target]) -> set[tuple[str, str]]:
     """(endpoint, method) pairs of the URL map the visitor may use that no target covers."""
-    allowed = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-               for method in rule.methods - {"HEAD", "OPTIONS"}
-               if site.allowed(rule.endpoint) and not rule.endpoint.endswith("static")}
+    allowed = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if site.allowed(rule.endpoint) and not rule.endpoint.endswith("static")
+    }
     return allowed - {(t.endpoint, t.method) for t in targets}
 
 
@@ -630,8 +783,12 @@ def test_the_digest_sees_a_changed_row_and_nothing_else(demo_app):
     try:
         assert digest.changed_tables() == []
         with digest.engine.connect() as conn:
-            conn.execute(text("UPDATE courses SET title = title || '!' WHERE id = "
-                              "(SELECT min(id) FROM courses)"))
+            conn.execute(
+                text(
+                    "UPDATE courses SET title = title || '!' WHERE id = "
+                    "(SELECT min(id) FROM courses)"
+                )
+            )
             conn.execute(text("UPDATE admin_login_throttle SET failures = failures + 1"))
         assert digest.changed_tables() == ["courses"]
         assert digest.changed_tables() == []
@@ -645,8 +802,7 @@ def protected_ids(app) -> set[str]:
     from lms.models import User
 
     with app.app_context():
-        ids = set(db.session.scalars(db.select(User.id).where(User.email.in_(
-            ACCOUNTS.values()))))
+        ids = set(db.session.scalars(db.select(User.id).where(User.email.in_(ACCOUNTS.values()))))
         db.session.remove()
     return ids
 
@@ -671,9 +827,11 @@ def test_hostile_input_never_gives_a_5xx_nor_changes_rows_it_refused(demo_app, r
         digest.engine.dispose()
     TOTAL["inputs"] += fuzzer.tried
     endpoints = {t.endpoint for t in targets}
-    summary = (f"fuzz {role}: {fuzzer.tried:,} inputs over {len(targets):,} parameters of "
-               f"{len(endpoints)} endpoints; {len(fuzzer.failures)} failures "
-               f"({TOTAL['inputs']:,} inputs in this run so far)")
+    summary = (
+        f"fuzz {role}: {fuzzer.tried:,} inputs over {len(targets):,} parameters of "
+        f"{len(endpoints)} endpoints; {len(fuzzer.failures)} failures "
+        f"({TOTAL['inputs']:,} inputs in this run so far)"
+    )
     with capsys.disabled():
         print("\n" + summary)
     if fuzzer.failures:

@@ -1,4 +1,5 @@
 """Input anyone can send is refused at the edge with a 400 or a message, never a 500."""
+
 import pytest
 from support import csrf_token_from, sign_in
 
@@ -15,18 +16,25 @@ def admin(demo_app):
 def test_a_nul_in_the_sign_in_email_is_a_400_not_a_500(demo_app):
     client = demo_app.test_client()
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": "admin@exam\x00ple.com",
-                                           "password": "x", "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "admin@exam\x00ple.com", "password": "x", "csrf_token": token}
+    )
     assert response.status_code == 400
     assert "NUL character" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", [
-    "/admin/audit_log/?flt0_0=a%00b", "/admin/audit_log/?table=x%00&row=y",
-    "/admin/course/ajax/lookup/?name=instructor_id&query=a%00",
-    "/admin/analytics/assessments/?quiz=a%00", "/admin/enrollment/export.csv?flt0_0=%00",
-    "/admin/course/?search=%00", "/admin/reports/enrollments.csv?course=%00",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/audit_log/?flt0_0=a%00b",
+        "/admin/audit_log/?table=x%00&row=y",
+        "/admin/course/ajax/lookup/?name=instructor_id&query=a%00",
+        "/admin/analytics/assessments/?quiz=a%00",
+        "/admin/enrollment/export.csv?flt0_0=%00",
+        "/admin/course/?search=%00",
+        "/admin/reports/enrollments.csv?course=%00",
+    ],
+)
 def test_a_nul_in_any_query_parameter_is_a_400(admin, url):
     response = admin.get(url)
     assert response.status_code == 400, (url, response.status_code)
@@ -38,8 +46,10 @@ DASHBOARDS = ["revenue", "enrollments", "progress", "people", "assessments", "co
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
 @pytest.mark.parametrize("end", ["9999-12-31", "0001-01-01", "2026-02-30"])
 def test_a_custom_range_at_the_ends_of_the_calendar_is_a_message(admin, dashboard, end):
-    response = admin.get(f"/admin/analytics/{dashboard}/",
-                         query_string={"range": "custom", "from": "2026-01-01", "to": end})
+    response = admin.get(
+        f"/admin/analytics/{dashboard}/",
+        query_string={"range": "custom", "from": "2026-01-01", "to": end},
+    )
     assert response.status_code == 200, (dashboard, end, response.status_code)
     assert "ignored" in response.get_data(as_text=True)
 
@@ -85,7 +95,8 @@ def test_an_unreadable_version_is_refused_not_a_500(demo_app, admin):
     logged = audit_count(demo_app)
     response = form.submit()
     assert response.status_code == 200 and "version is unreadable" in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert audit_count(demo_app) == logged
 
 
@@ -100,13 +111,16 @@ def test_a_verification_token_can_be_revoked_through_the_preview(demo_app, admin
     html = admin.get("/admin/verification_token/").get_data(as_text=True)
     digest = re.search(r'name="id"[^>]*value="([0-9a-f]{64})"', html).group(1)
     token = csrf_token_from(html)
-    preview = admin.post("/admin/verification_token/delete/", data={"id": digest,
-                                                                    "csrf_token": token})
+    preview = admin.post(
+        "/admin/verification_token/delete/", data={"id": digest, "csrf_token": token}
+    )
     assert preview.status_code == 200 and 'id="confirm-delete"' in preview.get_data(as_text=True)
     with demo_app.app_context():
         before = db.session.scalar(select(func.count()).select_from(VerificationToken))
-    admin.post("/admin/verification_token/delete/", data={"id": digest, "csrf_token": token,
-                                                          "confirmed": "yes"})
+    admin.post(
+        "/admin/verification_token/delete/",
+        data={"id": digest, "csrf_token": token, "confirmed": "yes"},
+    )
     with demo_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VerificationToken)) == before - 1
 

@@ -1,5 +1,6 @@
 """PostgreSQL going away and coming back: 503 with the app's page (never a 500), recovery
 without restarting the app, and no operation left half-written."""
+
 import shutil
 import subprocess
 import sys
@@ -16,13 +17,13 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, build_opener
 
+import factories as f
 import pytest
 from flask_migrate import upgrade
 from html_forms import form_controls, submission
 from sqlalchemy import create_engine, event, text
 from support import STAFF_PASSWORD, csrf_token_from, database_url, drop_database
 
-import factories as f
 from lms import create_app
 from lms.db import db, ensure_database
 
@@ -32,6 +33,7 @@ LEAKS = ("Traceback", "OperationalError", "psycopg", "SELECT", ".s.PGSQL")
 
 
 # --- a PostgreSQL of this module's own, which the tests stop and start -----------------------
+
 
 @pytest.fixture(scope="module")
 def pg():
@@ -119,8 +121,10 @@ def assert_unavailable_page(response) -> None:
 
 # --- pages while the database is down ---------------------------------------------------------
 
+
 def test_while_the_database_is_down_pages_answer_503_and_recover_without_a_restart(
-        pg, admin_client, client):
+    pg, admin_client, client
+):
     for path in PAGES:
         assert admin_client.get(path).status_code == 200
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
@@ -128,8 +132,10 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_without_a_resta
 
     for path in [*PAGES, "/login"]:
         assert_unavailable_page(admin_client.get(path))
-    signing_in = client.post("/login", data={"email": "admin@example.com",
-                                             "password": STAFF_PASSWORD, "csrf_token": token})
+    signing_in = client.post(
+        "/login",
+        data={"email": "admin@example.com", "password": STAFF_PASSWORD, "csrf_token": token},
+    )
     assert_unavailable_page(signing_in)
     for headers in ({"X-Requested-With": "XMLHttpRequest"}, {"Accept": "application/json"}):
         xhr = admin_client.get("/admin/course/", headers=headers)
@@ -146,12 +152,18 @@ def test_while_the_database_is_down_pages_answer_503_and_recover_without_a_resta
     for path in PAGES:
         assert admin_client.get(path).status_code == 200
     assert admin_client.get("/login", follow_redirects=True).status_code == 200
-    assert client.post("/login", data={"email": "admin@example.com", "password": STAFF_PASSWORD,
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={"email": "admin@example.com", "password": STAFF_PASSWORD, "csrf_token": token},
+        ).status_code
+        == 302
+    )
 
 
 def test_a_list_that_loses_the_database_mid_page_answers_503_not_a_filter_message(
-        pg, app, admin_client):
+    pg, app, admin_client
+):
     with app.app_context():
         f.make_course(title="Listed again after the outage")
         db.session.commit()
@@ -184,7 +196,8 @@ def test_a_save_that_loses_the_database_answers_503_and_changes_nothing(pg, app,
 
 
 def test_a_page_whose_queries_were_done_when_the_database_went_away_is_still_served(
-        pg, app, admin_client):
+    pg, app, admin_client
+):
     with app.app_context():
         f.make_course(title="Listed before the outage")
         db.session.commit()
@@ -197,6 +210,7 @@ def test_a_page_whose_queries_were_done_when_the_database_went_away_is_still_ser
 
 
 # --- under traffic, and a worker killed mid-operation ------------------------------------------
+
 
 class Visitor:
     """One browser over real HTTP: its own cookies, redirects followed."""
@@ -215,8 +229,9 @@ class Visitor:
 
     def sign_in(self, email: str) -> None:
         token = csrf_token_from(self.open("/login")[1])
-        status, _html = self.open("/login", {"email": email, "password": STAFF_PASSWORD,
-                                              "csrf_token": token})
+        status, _html = self.open(
+            "/login", {"email": email, "password": STAFF_PASSWORD, "csrf_token": token}
+        )
         assert status == 200
 
 
@@ -243,7 +258,8 @@ def unmatched_rows(url: str) -> dict[str, int]:
 
 @pytest.mark.slow
 def test_a_database_restart_under_traffic_gives_503s_then_200s_and_no_half_enrollments(
-        pg, app, db_url, live_server, make_staff):
+    pg, app, db_url, live_server, make_staff
+):
     _user_id, email = make_staff()
     with app.app_context():
         course_id = f.make_course(price=Decimal("49.00")).id
@@ -256,8 +272,7 @@ def test_a_database_restart_under_traffic_gives_503s_then_200s_and_no_half_enrol
         visitor = Visitor(live_server)
         visitor.sign_in(email)
         while not done.is_set():
-            for path in PAGES:
-                answers.append(("page", visitor.open(path)[0]))
+            answers.extend(("page", visitor.open(path)[0]) for path in PAGES)
 
     def enroll():
         visitor = Visitor(live_server)
@@ -267,27 +282,37 @@ def test_a_database_restart_under_traffic_gives_503s_then_200s_and_no_half_enrol
                 return
             status, html = visitor.open("/admin/enrollment/enroll/")
             if status == 200:
-                status, html = visitor.open("/admin/enrollment/enroll/", {
-                    "user_id": student_id, "course_id": course_id,
-                    "csrf_token": csrf_token_from(html)})
+                status, html = visitor.open(
+                    "/admin/enrollment/enroll/",
+                    {
+                        "user_id": student_id,
+                        "course_id": course_id,
+                        "csrf_token": csrf_token_from(html),
+                    },
+                )
             answers.append(("enroll", status))
 
     visitors = [threading.Thread(target=browse), threading.Thread(target=enroll)]
     for visitor in visitors:
         visitor.start()
     try:
+
         def count(status: int, kind: str, since: int = 0) -> int:
             return sum(1 for what, code in answers[since:] if (what, code) == (kind, status))
 
         wait_for(lambda: count(200, "enroll") >= 5 and count(200, "page") >= 15, "traffic flows")
         stop(pg)
         down = len(answers)
-        wait_for(lambda: count(503, "enroll", down) >= 2 and count(503, "page", down) >= 6,
-                 "503s while the database is down")
+        wait_for(
+            lambda: count(503, "enroll", down) >= 2 and count(503, "page", down) >= 6,
+            "503s while the database is down",
+        )
         start(pg)
         up = len(answers)
-        wait_for(lambda: count(200, "enroll", up) >= 3 and count(200, "page", up) >= 9,
-                 "200s again after the restart")
+        wait_for(
+            lambda: count(200, "enroll", up) >= 3 and count(200, "page", up) >= 9,
+            "200s again after the restart",
+        )
     finally:
         done.set()
         for visitor in visitors:
@@ -295,7 +320,7 @@ def test_a_database_restart_under_traffic_gives_503s_then_200s_and_no_half_enrol
 
     statuses = {status for _name, status in answers}
     assert statuses <= {200, 503}, sorted(statuses)
-    last_pages = [status for what, status in answers if what == "page"][-len(PAGES):]
+    last_pages = [status for what, status in answers if what == "page"][-len(PAGES) :]
     last_enroll = [status for what, status in answers if what == "enroll"][-1]
     assert last_pages == [200] * len(PAGES) and last_enroll == 200
     unmatched = unmatched_rows(db_url)
@@ -335,21 +360,30 @@ def test_a_worker_killed_in_the_middle_of_an_enrollment_leaves_nothing_half_writ
             # Readers pass, writers wait: the worker writes its three rows, then blocks on its
             # audit entry, the last INSERT before COMMIT.
             holder.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
-            worker = subprocess.Popen([sys.executable, "-c", ENROLL, db_url, student_id,
-                                       course_id])
+            worker = subprocess.Popen([sys.executable, "-c", ENROLL, db_url, student_id, course_id])
             try:
-                pid, written = wait_for(lambda: monitor.execute(text(BLOCKED_WRITER)).first(),
-                                        "the worker blocked in the middle of its transaction")
+                pid, written = wait_for(
+                    lambda: monitor.execute(text(BLOCKED_WRITER)).first(),
+                    "the worker blocked in the middle of its transaction",
+                )
             finally:
                 worker.kill()  # SIGKILL: no rollback, no goodbye
                 worker.wait(timeout=30)
             holder.rollback()
-        wait_for(lambda: not monitor.scalar(text("SELECT count(*) FROM pg_stat_activity "
-                                                 "WHERE pid = :pid"), {"pid": pid}),
-                 "the killed worker's backend to end")
-        rows = {table: monitor.scalar(text(f'SELECT count(*) FROM {table} WHERE "userId" = :u'),
-                                      {"u": student_id})
-                for table in ("enrollments", "course_progress", "transactions")}
+        wait_for(
+            lambda: (
+                not monitor.scalar(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+                )
+            ),
+            "the killed worker's backend to end",
+        )
+        rows = {
+            table: monitor.scalar(
+                text(f'SELECT count(*) FROM {table} WHERE "userId" = :u'), {"u": student_id}
+            )
+            for table in ("enrollments", "course_progress", "transactions")
+        }
     finally:
         monitor.close()
         engine.dispose()

@@ -3,6 +3,7 @@
 Needs no upkeep: new views and endpoints are found through app.url_map. An endpoint whose
 view does not declare who may use it fails here.
 """
+
 import re
 
 import pytest
@@ -37,13 +38,19 @@ ROLE_MATRIX = {
     "audit_log": (ADMIN, frozenset()),
 }
 # Instructors may create media but not edit or delete it (DESIGN: media "read, create").
-WRITE_EXCEPTIONS = {("media", "edit_view"): ADMIN, ("media", "delete_view"): ADMIN,
-                    ("media", "ajax_update"): ADMIN, ("media", "action_view"): ADMIN}
+WRITE_EXCEPTIONS = {
+    ("media", "edit_view"): ADMIN,
+    ("media", "delete_view"): ADMIN,
+    ("media", "ajax_update"): ADMIN,
+    ("media", "action_view"): ADMIN,
+}
 
 
 def example_url(rule) -> str:
-    values = {arg: ("css/lms.css" if "path" in str(rule._converters.get(arg, "")).lower()
-                    else "x") for arg in rule.arguments}
+    values = {
+        arg: ("css/lms.css" if "path" in str(rule._converters.get(arg, "")).lower() else "x")
+        for arg in rule.arguments
+    }
     return rule.build(values, append_unknown=False)[1]
 
 
@@ -115,8 +122,13 @@ def check(visitor, endpoint, method, url, access, list_access=frozenset()):
 
 
 def test_every_endpoint_declares_who_may_use_it(app):
-    undeclared = sorted({endpoint for endpoint, _m, _u in all_requests(app)
-                         if declared_access(app, endpoint) is None})
+    undeclared = sorted(
+        {
+            endpoint
+            for endpoint, _m, _u in all_requests(app)
+            if declared_access(app, endpoint) is None
+        }
+    )
     assert undeclared == [], f"endpoints without declared roles: {undeclared}"
 
 
@@ -143,8 +155,11 @@ def test_declared_roles_follow_the_design_role_matrix(app):
             assert declared == read, f"{endpoint}: {declared} != {read}"
 
 
-@pytest.mark.parametrize("role", [None, UserRole.STUDENT, UserRole.INSTRUCTOR, UserRole.ADMIN],
-                         ids=["anonymous", "student", "instructor", "admin"])
+@pytest.mark.parametrize(
+    "role",
+    [None, UserRole.STUDENT, UserRole.INSTRUCTOR, UserRole.ADMIN],
+    ids=["anonymous", "student", "instructor", "admin"],
+)
 def test_every_url_answers_each_visitor_as_the_matrix_says(app, make_staff, role):
     visitor = Visitor(app, role, make_staff)
     checked = 0

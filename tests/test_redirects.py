@@ -1,4 +1,5 @@
 """No link or redirect of the app leads off-site, whatever `url=` or `next=` a link carries."""
+
 import re
 
 import pytest
@@ -10,9 +11,17 @@ from lms.models import UserRole
 from lms.security import is_same_site
 from lms.seed.demo import DEMO_PASSWORD
 
-OFF_SITE = ["http:evil.example", "https://evil.example/", "//evil.example", "/\\evil.example",
-            "\\\\evil.example", "javascript:alert(1)", "http:///evil.example", "/\tevil",
-            " //evil.example"]
+OFF_SITE = [
+    "http:evil.example",
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "http:///evil.example",
+    "/\tevil",
+    " //evil.example",
+]
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
@@ -31,8 +40,11 @@ def leaves_site(response) -> bool:
 
 
 def links_off_site(html: str) -> list[str]:
-    return [h for h in re.findall(r'(?:href|action)="([^"]*)"', html)
-            if "evil" in h or h.lower().startswith("javascript:alert")]
+    return [
+        h
+        for h in re.findall(r'(?:href|action)="([^"]*)"', html)
+        if "evil" in h or h.lower().startswith("javascript:alert")
+    ]
 
 
 def admin(app):
@@ -47,9 +59,13 @@ def test_no_page_links_or_redirects_off_site_whatever_its_return_target(demo_app
     opened = 0
     for rule in demo_app.url_map.iter_rules():
         access = declared_access(demo_app, rule.endpoint)
-        if "GET" not in rule.methods or rule.arguments or not isinstance(access, frozenset) \
-                or UserRole.ADMIN not in access or rule.endpoint.endswith(("export_csv",
-                                                                            "plotly_js")):
+        if (
+            "GET" not in rule.methods
+            or rule.arguments
+            or not isinstance(access, frozenset)
+            or UserRole.ADMIN not in access
+            or rule.endpoint.endswith(("export_csv", "plotly_js"))
+        ):
             continue
         for target in OFF_SITE[:3]:
             response = client.get(rule.rule, query_string={"url": target, "next": target})
@@ -75,11 +91,11 @@ def test_delete_and_actions_with_an_off_site_return_target_stay_on_site(demo_app
     token = csrf_token_from(html)
     media_id = re.search(r'name="rowid" class="action-checkbox" value="([^"]+)"', html).group(1)
     for path, data in (
-            ("/admin/media/delete/", {"id": media_id, "confirmed": "yes"}),
-            ("/admin/course/action/", {"action": "publish", "rowid": "nope"}),
-            ("/admin/analytics/refresh/", {"next": "http:evil.example"})):
-        response = client.post(path, data={"csrf_token": token, "url": "http:evil.example",
-                                           **data})
+        ("/admin/media/delete/", {"id": media_id, "confirmed": "yes"}),
+        ("/admin/course/action/", {"action": "publish", "rowid": "nope"}),
+        ("/admin/analytics/refresh/", {"next": "http:evil.example"}),
+    ):
+        response = client.post(path, data={"csrf_token": token, "url": "http:evil.example", **data})
         assert response.status_code in (200, 302), path
         assert not leaves_site(response), (path, response.headers.get("Location"))
 

@@ -1,8 +1,9 @@
 """Security headers on every page, and error pages that never show SQL or a stack trace."""
+
 import re
 
-from support import csrf_token_from
 from flask import abort
+from support import csrf_token_from
 
 from lms.models import UserRole
 
@@ -30,8 +31,9 @@ def test_admin_scripts_carry_this_requests_nonce(admin_client):
 def test_session_cookie_is_http_only_and_same_site(client, make_staff):
     _id, email = make_staff(UserRole.ADMIN)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": email, "password": "correct-horse-battery",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": "correct-horse-battery", "csrf_token": token}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -80,10 +82,11 @@ def test_forbidden_and_server_errors_show_no_internals(db_url, make_staff):
 def test_too_many_requests_page(client, make_staff):
     from lms.auth import throttle
 
-    for i in range(throttle.FREE_FAILURES + 1):
+    for _i in range(throttle.FREE_FAILURES + 1):
         token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        response = client.post("/login", data={"email": "a@example.com", "password": "nope-nope",
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"email": "a@example.com", "password": "nope-nope", "csrf_token": token}
+        )
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
 

@@ -1,4 +1,5 @@
 """Seed data: the demo's shape and idempotence, the generated scales' consistency, the command."""
+
 import re
 from datetime import datetime, timedelta
 
@@ -15,8 +16,16 @@ from lms.seed.scales import SCALES, Scale
 
 ANCHOR = datetime(2026, 3, 1)
 INDEX_NAMES = "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
-TINY = Scale(users=300, courses=6, lessons=120, enrollments=900, lesson_progress=3000,
-             quiz_attempts=300, instructors=4, admins=2)
+TINY = Scale(
+    users=300,
+    courses=6,
+    lessons=120,
+    enrollments=900,
+    lesson_progress=3000,
+    quiz_attempts=300,
+    instructors=4,
+    admins=2,
+)
 
 
 def scalar(conn, sql: str, **params):
@@ -60,19 +69,36 @@ def test_demo_has_every_status_and_the_special_cases(demo):
     statuses = set(column(demo, "SELECT DISTINCT status::text FROM transactions"))
     assert statuses == {"COMPLETED", "FAILED", "PENDING", "REFUNDED"}
     assert set(column(demo, "SELECT DISTINCT status::text FROM enrollments")) == {
-        "ACTIVE", "COMPLETED", "EXPIRED", "CANCELLED"}
+        "ACTIVE",
+        "COMPLETED",
+        "EXPIRED",
+        "CANCELLED",
+    }
     # A payment whose user was deleted, shown as "deleted user".
-    assert scalar(demo, 'SELECT count(*) FROM transactions t WHERE NOT EXISTS '
-                        '(SELECT 1 FROM users u WHERE u.id = t."userId")') == 1
-    inactive = scalar(demo, """SELECT count(*) FROM course_progress p JOIN enrollments e
+    assert (
+        scalar(
+            demo,
+            "SELECT count(*) FROM transactions t WHERE NOT EXISTS "
+            '(SELECT 1 FROM users u WHERE u.id = t."userId")',
+        )
+        == 1
+    )
+    inactive = scalar(
+        demo,
+        """SELECT count(*) FROM course_progress p JOIN enrollments e
                                USING ("userId", "courseId") WHERE e.status = 'ACTIVE'
                                AND e."paymentStatus" = 'COMPLETED' AND "progressPercent" < 100
-                               AND "lastAccessedAt" < :a - interval '30 days'""", a=ANCHOR)
+                               AND "lastAccessedAt" < :a - interval '30 days'""",
+        a=ANCHOR,
+    )
     assert inactive >= 3
     # Twelve months of enrolments, so the monthly charts have a full year.
-    months = scalar(demo, """SELECT count(DISTINCT date_trunc('month', "enrolledAt"))
+    months = scalar(
+        demo,
+        """SELECT count(DISTINCT date_trunc('month', "enrolledAt"))
                              FROM enrollments WHERE "enrolledAt" > :a - interval '1 year'""",
-                    a=ANCHOR)
+        a=ANCHOR,
+    )
     assert months >= 12
 
 
@@ -82,15 +108,18 @@ def test_demo_rows_agree_with_each_other(demo):
     assert numbers and all(re.fullmatch(r"LMS-\d{4}-\d{6}", n) for n in numbers)
     finished = scalar(demo, "SELECT count(*) FROM enrollments WHERE status = 'COMPLETED'")
     assert len(numbers) == finished
-    attempts = dict(demo.execute(
-        text("SELECT passed, count(*) FROM quiz_attempts GROUP BY 1")).all())
+    attempts = dict(
+        demo.execute(text("SELECT passed, count(*) FROM quiz_attempts GROUP BY 1")).all()
+    )
     assert attempts[True] > 0 and attempts[False] > 0 and 150 <= sum(attempts.values()) <= 300
-    analytics = demo.execute(text("""
+    analytics = demo.execute(
+        text("""
         SELECT a."totalEnrollments", count(e.id), a."totalRevenue",
                (SELECT sum(amount) FROM transactions t
                 WHERE t."courseId" = a."courseId" AND t.status = 'COMPLETED')
         FROM course_analytics a JOIN enrollments e USING ("courseId")
-        GROUP BY a.id""")).all()
+        GROUP BY a.id""")
+    ).all()
     assert len(analytics) == 6
     assert all(total == counted and revenue == paid for total, counted, revenue, paid in analytics)
 
@@ -124,8 +153,12 @@ def test_generated_scale_keeps_every_rule(app_ctx):
         assert set(column(conn, INDEX_NAMES)) == indexes_before
         for email, role in DEMO_ACCOUNTS:
             assert scalar(conn, "SELECT role::text FROM users WHERE email = :e", e=email) == role
-        assert scalar(conn, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
-                            "AND NOT convalidated") == 0
+        assert (
+            scalar(
+                conn, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated"
+            )
+            == 0
+        )
         assert counts == row_counts(conn)
     assert (counts["users"], counts["courses"], counts["lessons"]) == (300, 6, 120)
     assert counts["enrollments"] == counts["course_progress"] == counts["transactions"]
@@ -167,8 +200,12 @@ def test_seed_command_reset_replaces_the_data(app, monkeypatch):
     assert "Rows per table" in result.output
     with app.app_context(), db.engine.connect() as conn:
         assert scalar(conn, "SELECT count(*) FROM users") == TINY.users
-        assert scalar(conn, "SELECT count(*) FROM courses WHERE slug = "
-                            "'prompt-engineering-fundamentals'") == 0
+        assert (
+            scalar(
+                conn, "SELECT count(*) FROM courses WHERE slug = 'prompt-engineering-fundamentals'"
+            )
+            == 0
+        )
 
 
 def test_failed_generation_writes_nothing_and_keeps_the_indexes(app, monkeypatch):
@@ -185,5 +222,13 @@ def test_failed_generation_writes_nothing_and_keeps_the_indexes(app, monkeypatch
 
 def test_scale_rejects_sizes_it_cannot_build():
     with pytest.raises(ValueError):
-        Scale(users=100, courses=10, lessons=50, enrollments=100, lesson_progress=100,
-              quiz_attempts=10, instructors=3, admins=1)
+        Scale(
+            users=100,
+            courses=10,
+            lessons=50,
+            enrollments=100,
+            lesson_progress=100,
+            quiz_attempts=10,
+            instructors=3,
+            admins=1,
+        )

@@ -1,5 +1,6 @@
 """`python app.py` ended by a signal stops the embedded PostgreSQL it started (when it is the
 last process using it), and a process killed earlier does not keep that server up for ever."""
+
 import os
 import shutil
 import signal
@@ -45,8 +46,11 @@ def postgres_processes(instance: Path) -> list[psutil.Process]:
     """The postmaster running on this instance's data directory (its children's command
     lines do not name the directory)."""
     pgdata = str((instance / "pgdata").resolve())
-    return [process for process in psutil.process_iter(["name", "cmdline"])
-            if process.info["name"] == "postgres" and pgdata in (process.info["cmdline"] or [])]
+    return [
+        process
+        for process in psutil.process_iter(["name", "cmdline"])
+        if process.info["name"] == "postgres" and pgdata in (process.info["cmdline"] or [])
+    ]
 
 
 def server_running(instance: Path) -> bool:
@@ -70,9 +74,13 @@ def start_app(instance: Path) -> subprocess.Popen:
     instance.mkdir(parents=True, exist_ok=True)
     log = instance / "app.log"
     with open(log, "w") as out:
-        app = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=out,
-                               stderr=subprocess.STDOUT,
-                               env=environment(instance, LMS_PORT=str(port)))
+        app = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=environment(instance, LMS_PORT=str(port)),
+        )
 
     def answers() -> bool:
         assert app.poll() is None, f"app.py exited ({app.returncode}):\n{log.read_text()}"
@@ -96,8 +104,11 @@ def stopped(app: subprocess.Popen, stop_signal: int) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP],
-                         ids=["SIGTERM", "SIGINT", "SIGHUP"])
+@pytest.mark.parametrize(
+    "stop_signal",
+    [signal.SIGTERM, signal.SIGINT, signal.SIGHUP],
+    ids=["SIGTERM", "SIGINT", "SIGHUP"],
+)
 def test_python_app_py_ended_by_a_signal_stops_its_postgresql(instance, stop_signal):
     app = start_app(instance)
     assert server_running(instance)
@@ -129,16 +140,20 @@ USER = textwrap.dedent("""
 
 
 def start_user(instance: Path, signal_during_stop: str = "none") -> subprocess.Popen:
-    user = subprocess.Popen([sys.executable, "-c", USER, str(instance), signal_during_stop],
-                            cwd=ROOT, env=environment(instance), stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    user = subprocess.Popen(
+        [sys.executable, "-c", USER, str(instance), signal_during_stop],
+        cwd=ROOT,
+        env=environment(instance),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert user.stdout.readline().strip() == "ready"
     return user
 
 
 @pytest.mark.parametrize("second_signal", ["SIGINT", "SIGTERM"])
-def test_a_second_ctrl_c_or_sigterm_during_the_stop_does_not_cut_it_short(instance,
-                                                                         second_signal):
+def test_a_second_ctrl_c_or_sigterm_during_the_stop_does_not_cut_it_short(instance, second_signal):
     user = start_user(instance, signal_during_stop=second_signal)
     user.stdin.close()  # the first Ctrl+C's effect: the process leaves normally
     user.wait(timeout=60)

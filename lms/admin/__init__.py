@@ -1,4 +1,5 @@
 """Flask-Admin at /admin/: the shell (theme, index, menus); views come from the domain modules."""
+
 from flask import Flask, redirect, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
@@ -12,8 +13,14 @@ from lms.security import csp_nonce
 
 # Registered in this order; each entry is a function(admin) adding one domain's views.
 VIEW_REGISTRARS: list = [
-    people.register, catalog.register, learning.register, payments.register,
-    assessments.register, records.register, reports.register, dashboards.register,
+    people.register,
+    catalog.register,
+    learning.register,
+    payments.register,
+    assessments.register,
+    records.register,
+    reports.register,
+    dashboards.register,
 ]
 
 

@@ -5,6 +5,7 @@ A view declares who may read it (`read_roles`), who may write (`write_roles`, or
 rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
 details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
 """
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
@@ -49,7 +50,7 @@ class AccessRules:
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
             return unauthorized()
-        abort(403)
+        return abort(403)
 
     @classmethod
     def declares_access(cls) -> bool:
@@ -71,20 +72,23 @@ class StaffIndexView(AccessRules, AdminIndexView):
     @expose("/")
     def index(self):
         links = [
-            item for item in self.admin.menu()
-            if not item.is_category() and item.is_accessible() and item.is_visible()
+            item
+            for item in self.admin.menu()
+            if not item.is_category()
+            and item.is_accessible()
+            and item.is_visible()
             and item.get_url().rstrip("/") != self.url.rstrip("/")  # not Home itself
         ]
         categories = [
             (item.name, [c for c in item.get_children() if c.is_accessible() and c.is_visible()])
-            for item in self.admin.menu() if item.is_category()
+            for item in self.admin.menu()
+            if item.is_category()
         ]
         categories = [(name, children) for name, children in categories if children]
         return self.render("admin/index.html", links=links, categories=categories)
 
 
-class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPreview,
-                     ModelView):
+class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPreview, ModelView):
     """CRUD over one table with role rules and instructor row scoping."""
 
     write_roles: frozenset = ADMIN
@@ -116,12 +120,17 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
 
     def __init__(self, model, **kwargs):
         if UserRole.INSTRUCTOR in (self.read_roles or NOBODY) and self.instructor_scope is None:
-            raise TypeError(f"{type(self).__name__}: instructors may read it, so it must "
-                            "declare instructor_scope")
+            raise TypeError(
+                f"{type(self).__name__}: instructors may read it, so it must "
+                "declare instructor_scope"
+            )
         # Inline child rows (a course's modules) follow the same form rules as their parent.
         self.inline_models = [
-            (entry[0], {"form_base_class": LmsForm, **entry[1]}) if isinstance(entry, tuple)
-            else entry for entry in self.inline_models or ()]
+            (entry[0], {"form_base_class": LmsForm, **entry[1]})
+            if isinstance(entry, tuple)
+            else entry
+            for entry in self.inline_models or ()
+        ]
         super().__init__(model, db, **kwargs)
 
     @property
@@ -143,9 +152,12 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         delete = self.write_roles if self.delete_roles is None else self.delete_roles
         actions = frozenset().union(*(self.action_roles_for(name) for name, _ in self._actions))
         writes = {
-            "create_view": create, "edit_view": edit, "ajax_update": edit,
-            "delete_view": delete, "action_view": actions,
-        } | {name: edit for name in self.write_endpoints}
+            "create_view": create,
+            "edit_view": edit,
+            "ajax_update": edit,
+            "delete_view": delete,
+            "action_view": actions,
+        } | dict.fromkeys(self.write_endpoints, edit)
         read = self.read_roles or NOBODY
         return read & writes[endpoint_name] if endpoint_name in writes else read
 
@@ -198,22 +210,22 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         try:
             return super()._get_list_filter_args()
         except (KeyError, ValueError, LookupError):  # e.g. an enum filter given "abc"
-            flash("A filter value was not understood; showing the list without filters.",
-                  "error")
+            flash("A filter value was not understood; showing the list without filters.", "error")
             return None
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None):
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         """A filter value the column cannot hold (e.g. status=abc) shows a message, not a 500."""
         try:
-            return super().get_list(page, sort_column, sort_desc, search, filters, execute,
-                                    page_size)
+            return super().get_list(
+                page, sort_column, sort_desc, search, filters, execute, page_size
+            )
         except (SQLAlchemyError, KeyError, ValueError, LookupError) as error:
             if isinstance(error, DatabaseUnavailable):
                 raise  # the 503 page (lms/outage.py), not "a filter was not understood"
             db.session.rollback()
-            flash("A filter or search value was not understood; showing the list without it.",
-                  "error")
+            flash(
+                "A filter or search value was not understood; showing the list without it.", "error"
+            )
             return super().get_list(0, sort_column, sort_desc, None, None, execute, page_size)
 
     def selected(self, ids: list[str]):
@@ -251,7 +263,6 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
             abort(404)
         return row
 
-
     def error_summary(self, form) -> list[tuple[str, str, str]]:
         return error_summary(form)
 
@@ -278,7 +289,6 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
             return None
         flash(done.format(result=result), "success")
         return result
-
 
     def handle_view_exception(self, exc):
         """Flash a message a person understands; never the SQL. True: handled."""

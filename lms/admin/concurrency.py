@@ -4,6 +4,7 @@ The form carries a version: a short hash per column (and per column of its inlin
 On save, the row is re-read under a row lock and hashed again; any difference means someone
 else saved in between, and nothing is written.
 """
+
 import hashlib
 import json
 
@@ -25,8 +26,11 @@ def digest(value) -> str:
 
 def row_digests(model, prefix: str = "") -> dict[str, str]:
     mapper = inspect(model).mapper
-    return {prefix + attr.columns[0].name: digest(getattr(model, attr.key))
-            for attr in mapper.column_attrs if attr.columns[0].name not in SKIPPED}
+    return {
+        prefix + attr.columns[0].name: digest(getattr(model, attr.key))
+        for attr in mapper.column_attrs
+        if attr.columns[0].name not in SKIPPED
+    }
 
 
 def inline_relations(view) -> list[str]:
@@ -44,15 +48,17 @@ def version_of(view, model) -> dict[str, str]:
 
 
 def describe_changes(model, opened: dict, current: dict) -> str:
-    changed = sorted(key for key in opened.keys() | current.keys()
-                     if opened.get(key) != current.get(key))
+    changed = sorted(
+        key for key in opened.keys() | current.keys() if opened.get(key) != current.get(key)
+    )
     parts = []
     for key in changed[:6]:
         if "[" in key:
             parts.append(f"{key.split('[')[0]} rows were added, removed or edited")
             continue
-        attr = inspect(model).mapper.columns[key].key if key in inspect(model).mapper.columns \
-            else None
+        attr = (
+            inspect(model).mapper.columns[key].key if key in inspect(model).mapper.columns else None
+        )
         value = getattr(model, attr) if attr else None
         shown = "" if value is None else str(jsonable(value))
         parts.append(f"{key} is now “{shown[:80]}”")
@@ -61,9 +67,12 @@ def describe_changes(model, opened: dict, current: dict) -> str:
 
 
 def last_writer(table: str, row_id: str) -> str:
-    entry = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.table_name == table, AuditEntry.row_id == row_id
-    ).order_by(AuditEntry.id.desc()).limit(1))
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
     if entry is None:
         return "Someone else"
     return f"{entry.user_email or 'The platform'} (at {entry.at:%Y-%m-%d %H:%M} UTC)"
@@ -89,16 +98,22 @@ class ConflictDetection:
         except (ValueError, RecursionError):
             opened = None
         if not isinstance(opened, dict):  # not the version this form was given
-            flash("Not saved: this form's version is unreadable, so changes made by others "
-                  "could not be checked. Reload the page and make your change again.", "error")
+            flash(
+                "Not saved: this form's version is unreadable, so changes made by others "
+                "could not be checked. Reload the page and make your change again.",
+                "error",
+            )
             db.session.rollback()
             return False
         current = version_of(self, model)
         if opened and opened != current:
             who = last_writer(model.__tablename__, str(getattr(model, "id", "")))
-            flash(f"Not saved: {who} changed this row after you opened it — "
-                  f"{describe_changes(model, opened, current)}. Reload the page to see the "
-                  "current values, then make your change again.", "error")
+            flash(
+                f"Not saved: {who} changed this row after you opened it — "
+                f"{describe_changes(model, opened, current)}. Reload the page to see the "
+                "current values, then make your change again.",
+                "error",
+            )
             db.session.rollback()
             return False
         return super().update_model(form, model)

@@ -4,6 +4,7 @@ Flask-Admin 2.2.1 writes inline event handlers (`onclick="…"`) and `javascript
 which a Content-Security-Policy without 'unsafe-inline' blocks (pallets-eco/flask-admin#2556).
 Here they become data attributes, bound once by lms/static/js/csp-handlers.js.
 """
+
 import re
 
 from jinja2 import BaseLoader
@@ -13,8 +14,10 @@ REWRITES = [
     # The row delete button leads to our preview page, which asks; no extra JS confirm.
     (re.compile(r"""\s*onclick="return faHelpers\.safeConfirm\('(.*?)'\);\""""), ""),
     (re.compile(r"""onclick="return modelActions\.execute\('(.*?)'\);\""""), r'data-action="\1"'),
-    (re.compile(r"""onclick="faForm\.addInlineField\(this, '(.*?)'\);\""""),
-     r'data-inline-add="\1"'),
+    (
+        re.compile(r"""onclick="faForm\.addInlineField\(this, '(.*?)'\);\""""),
+        r'data-inline-add="\1"',
+    ),
     (re.compile(r'\s+onclick="return false;"'), ""),
 ]
 

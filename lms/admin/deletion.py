@@ -2,6 +2,7 @@
 
 One database transaction deletes every selected row; each is recorded in the audit log.
 """
+
 from flask import flash, redirect, request
 from flask_admin.actions import action
 from flask_admin.base import expose
@@ -54,7 +55,9 @@ class DeleteWithPreview:
         real_ids = [str(inspect(row).identity[0]) for row in rows]
         refusals = list(dict.fromkeys(filter(None, map(self.why_not_delete, rows))))
         return self.render(
-            self.delete_preview_template, via_action=via_action, refusals=refusals,
+            self.delete_preview_template,
+            via_action=via_action,
+            refusals=refusals,
             rows=[(self.get_pk_value(row), describe_row(row)) for row in rows],
             deleted=delete_impact.deleted_with(table, real_ids),
             kept=delete_impact.kept(table, real_ids),
@@ -91,6 +94,9 @@ class DeleteWithPreview:
             return redirect(return_url)
         for row in rows:
             self.after_model_delete(row)
-        flash(f"Deleted {len(rows)} row{'s' if len(rows) != 1 else ''} and what went with "
-              f"{'them' if len(rows) != 1 else 'it'}.", "success")
+        flash(
+            f"Deleted {len(rows)} row{'s' if len(rows) != 1 else ''} and what went with "
+            f"{'them' if len(rows) != 1 else 'it'}.",
+            "success",
+        )
         return redirect(return_url)

@@ -1,4 +1,5 @@
 """How values look in lists and details: related rows as linked names, money, dangling ids."""
+
 from flask import url_for
 from markupsafe import Markup, escape
 
@@ -8,18 +9,22 @@ def related_link(relation: str, id_attr: str, endpoint: str, missing: str):
 
     An id whose row is gone (payments outlive users and courses) shows as `missing`.
     """
+
     def formatter(view, context, model, name):
         related = getattr(model, relation)
         row_id = getattr(model, id_attr)
         if related is None:
             if not row_id:
                 return ""
-            return Markup(f'<span class="dangling" title="{escape(row_id)}">{escape(missing)}</span>')
+            return Markup(
+                f'<span class="dangling" title="{escape(row_id)}">{escape(missing)}</span>'
+            )
         try:
             url = url_for(f"{endpoint}.details_view", id=row_id)
         except Exception:  # the view is not registered in this app
             return str(related)
         return Markup(f'<a href="{escape(url)}">{escape(str(related))}</a>')
+
     return formatter
 
 
@@ -41,6 +46,7 @@ def short_text(limit: int = 80):
     def formatter(view, context, model, name):
         value = getattr(model, name) or ""
         return value if len(value) <= limit else value[: limit - 1] + "…"
+
     return formatter
 
 

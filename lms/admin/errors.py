@@ -1,4 +1,5 @@
 """Database errors turned into messages a person understands (never the raw SQL)."""
+
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 # Unique indexes and constraints, by Prisma name.
@@ -8,13 +9,13 @@ UNIQUE_MESSAGES = {
     "enrollments_userId_courseId_key": "This user is already enrolled in this course.",
     "course_progress_userId_courseId_key": "This user already has progress for this course.",
     "lesson_progress_progressId_lessonId_key": "This lesson already has a progress row for "
-                                               "this course progress.",
+    "this course progress.",
     "accounts_provider_providerAccountId_key": "This provider account is already linked.",
     "sessions_sessionToken_key": "This session token is already in use.",
     "verification_tokens_token_key": "This token already exists.",
     "verification_tokens_identifier_token_key": "This token already exists.",
     "transactions_providerTxnId_key": "A transaction with this provider transaction id "
-                                      "already exists.",
+    "already exists.",
     "certificates_certificateNo_key": "A certificate with this number already exists.",
     "course_analytics_courseId_key": "This course already has an analytics row.",
 }

@@ -1,16 +1,23 @@
 """Form fields for the schema's column types: money, JSON, text lists, and id lookups."""
+
 import json
 import re
 from decimal import Decimal, InvalidOperation
 
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import BaseForm, DateTimeField
-from flask_admin.model.form import converts
 from flask_admin.model.fields import AjaxSelectField
+from flask_admin.model.form import converts
 from flask_admin.model.widgets import AjaxSelect2Widget
 from markupsafe import Markup
 from wtforms import (
-    DecimalField, FieldList, FloatField, FormField, HiddenField, StringField, TextAreaField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    FormField,
+    HiddenField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import ValidationError
 
@@ -59,8 +66,12 @@ def error_summary(form) -> list[tuple[str, str, str]]:
     """(where, field id, message) for every error of the form, inline rows and hidden fields
     included, so a refused save always says why (Flask-Admin shows only visible fields')."""
     found = [("Form", "", str(message)) for message in getattr(form, "form_errors", ())]
-    return found + [(where, field.id, str(message)) for where, field in leaf_fields(form)
-                    for message in field.errors if isinstance(message, str)]
+    return found + [
+        (where, field.id, str(message))
+        for where, field in leaf_fields(form)
+        for message in field.errors
+        if isinstance(message, str)
+    ]
 
 
 def text_problem(field) -> str | None:
@@ -96,8 +107,9 @@ class MoneyField(DecimalField):
             raise ValueError("Must not be negative.")
         if not MONEY_PATTERN.match(raw):
             self.data = None
-            raise ValueError("Use a plain amount with at most two decimals, e.g. 49.99 "
-                             "(up to 99,999,999.99).")
+            raise ValueError(
+                "Use a plain amount with at most two decimals, e.g. 49.99 (up to 99,999,999.99)."
+            )
         try:
             self.data = Decimal(raw)
         except InvalidOperation as error:
@@ -120,8 +132,9 @@ def nesting(value) -> int:
         item, depth = stack.pop()
         if isinstance(item, (list, dict)):
             deepest = max(deepest, depth + 1)
-            stack.extend((child, depth + 1) for child in
-                         (item.values() if isinstance(item, dict) else item))
+            stack.extend(
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
     return deepest
 
 
@@ -129,8 +142,9 @@ class JsonField(TextAreaField):
     """JSON edited as indented text; malformed input is refused with the parser's position."""
 
     def __init__(self, label=None, validators=None, required=False, **kwargs):
-        kwargs.setdefault("render_kw", {"rows": 8, "class": "form-control json-editor",
-                                        "spellcheck": "false"})
+        kwargs.setdefault(
+            "render_kw", {"rows": 8, "class": "form-control json-editor", "spellcheck": "false"}
+        )
         super().__init__(label, validators, **kwargs)
         self.required = required
 
@@ -147,8 +161,9 @@ class JsonField(TextAreaField):
             self.data = json.loads(valuelist[0])
         except json.JSONDecodeError as error:
             self.data = None
-            raise ValueError(f"Not valid JSON: {error.msg} at line {error.lineno}, "
-                             f"column {error.colno}.") from error
+            raise ValueError(
+                f"Not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+            ) from error
         except RecursionError:
             self.data = None
             raise ValueError(TOO_DEEP) from None
@@ -211,8 +226,7 @@ class IdLookupField(AjaxSelectField):
 
     widget = IdLookupWidget()
 
-    def __init__(self, loader, label=None, validators=None, missing_label="deleted row",
-                 **kwargs):
+    def __init__(self, loader, label=None, validators=None, missing_label="deleted row", **kwargs):
         super().__init__(loader, label, validators, **kwargs)
         self.missing_label = missing_label
         self.original_id = None
@@ -259,8 +273,6 @@ class IdLookupField(AjaxSelectField):
 
     def populate_obj(self, obj, name):
         setattr(obj, name, self.chosen_id)
-
-
 
 
 class ProseField(TextAreaField):

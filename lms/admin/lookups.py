@@ -4,8 +4,9 @@ Flask-Admin's loader is replaced, not configured: its `filters` option prefixes 
 the table name (`users.users.role`, a 500 on every search), its `limit` comes unbounded from
 the query string, and its results name rows by `str(row)` alone ("Week 1" of which course?).
 """
-from flask_login import current_user
+
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_login import current_user
 from sqlalchemy import String, cast, or_
 from sqlalchemy.orm import contains_eager
 
@@ -34,8 +35,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     further for instructors; `label` names a row in the results.
     """
 
-    def __init__(self, name, model, fields, scope, label=str, joins=(), condition=None,
-                 **options):
+    def __init__(self, name, model, fields, scope, label=str, joins=(), condition=None, **options):
         options.setdefault("page_size", PAGE_SIZE)
         options.setdefault("minimum_input_length", 1)
         super().__init__(name, db.session, model, fields=fields, **options)
@@ -56,11 +56,17 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         if not term:
             return []
         pattern = like_pattern(term)
-        matches = or_(*(cast(field, String).ilike(pattern, escape="\\")
-                        for field in self._cached_fields))
-        return (self.get_query().filter(matches).order_by(*self._cached_fields)
-                .offset(max(offset or 0, 0)).limit(min(max(limit or PAGE_SIZE, 1), MAX_PAGE_SIZE))
-                .all())
+        matches = or_(
+            *(cast(field, String).ilike(pattern, escape="\\") for field in self._cached_fields)
+        )
+        return (
+            self.get_query()
+            .filter(matches)
+            .order_by(*self._cached_fields)
+            .offset(max(offset or 0, 0))
+            .limit(min(max(limit or PAGE_SIZE, 1), MAX_PAGE_SIZE))
+            .all()
+        )
 
     def get_one(self, pk):
         """The row, only if the lookup could have offered it (condition and scope apply)."""
@@ -75,48 +81,76 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 # --- one lookup per kind of row ------------------------------------------------------------
 
+
 def person(user) -> str:
     return f"{user.name} <{user.email}>" if user.name else user.email
 
 
 def user_lookup(name="user_id", staff_only=False):
     condition = User.role.in_([UserRole.ADMIN, UserRole.INSTRUCTOR]) if staff_only else None
-    return ScopedAjaxLoader(name, User, [User.email, User.name], scopes.students, label=person,
-                            condition=condition, placeholder="Type an email or name")
+    return ScopedAjaxLoader(
+        name,
+        User,
+        [User.email, User.name],
+        scopes.students,
+        label=person,
+        condition=condition,
+        placeholder="Type an email or name",
+    )
 
 
 def course_lookup(name="course_id"):
-    return ScopedAjaxLoader(name, Course, [Course.title, Course.slug], scopes.courses,
-                            placeholder="Type a course title")
+    return ScopedAjaxLoader(
+        name, Course, [Course.title, Course.slug], scopes.courses, placeholder="Type a course title"
+    )
 
 
 def module_lookup(name="module_id"):
     return ScopedAjaxLoader(
-        name, CourseModule, [CourseModule.title, Course.title], scopes.modules,
-        joins=[CourseModule.course], label=lambda m: f"{m.course} › {m.order}. {m.title}",
-        placeholder="Type a module or course title")
+        name,
+        CourseModule,
+        [CourseModule.title, Course.title],
+        scopes.modules,
+        joins=[CourseModule.course],
+        label=lambda m: f"{m.course} › {m.order}. {m.title}",
+        placeholder="Type a module or course title",
+    )
 
 
 def lesson_lookup(name="lesson_id"):
     return ScopedAjaxLoader(
-        name, Lesson, [Lesson.title, CourseModule.title], scopes.lessons,
-        joins=[Lesson.module], label=lambda lesson: f"{lesson.module} › {lesson.title}",
-        placeholder="Type a lesson or module title")
+        name,
+        Lesson,
+        [Lesson.title, CourseModule.title],
+        scopes.lessons,
+        joins=[Lesson.module],
+        label=lambda lesson: f"{lesson.module} › {lesson.title}",
+        placeholder="Type a lesson or module title",
+    )
 
 
 def quiz_lookup(name="quiz_id"):
     return ScopedAjaxLoader(
-        name, Quiz, [Quiz.title, Course.title], scopes.quizzes,
-        joins=[Quiz.course], label=lambda q: f"{q.course or 'deleted course'} › {q.title}",
-        placeholder="Type a quiz or course title")
+        name,
+        Quiz,
+        [Quiz.title, Course.title],
+        scopes.quizzes,
+        joins=[Quiz.course],
+        label=lambda q: f"{q.course or 'deleted course'} › {q.title}",
+        placeholder="Type a quiz or course title",
+    )
 
 
 def progress_lookup(name="progress_id"):
     return ScopedAjaxLoader(
-        name, CourseProgress, [User.email, User.name, Course.title], scopes.course_progress,
+        name,
+        CourseProgress,
+        [User.email, User.name, Course.title],
+        scopes.course_progress,
         joins=[CourseProgress.user, CourseProgress.course],
         label=lambda p: f"{person(p.user)} · {p.course} · {p.progress_percent:g}%",
-        placeholder="Type the student's email or the course title")
+        placeholder="Type the student's email or the course title",
+    )
 
 
 def id_field(loader, label, missing, allow_blank=False):
@@ -134,13 +168,13 @@ ID_COLUMNS = {
 }
 
 
-def id_lookups(*names: str, labels: dict | None = None,
-               optional: tuple = ()) -> tuple[dict, dict]:
+def id_lookups(*names: str, labels: dict | None = None, optional: tuple = ()) -> tuple[dict, dict]:
     """(form_ajax_refs, form_extra_fields) for a view's id columns, each a scoped lookup."""
     refs, fields = {}, {}
     for name in names:
         make_loader, label, missing = ID_COLUMNS[name]
         refs[name] = make_loader(name)
-        fields[name] = id_field(refs[name], (labels or {}).get(name, label), missing,
-                                allow_blank=name in optional)
+        fields[name] = id_field(
+            refs[name], (labels or {}).get(name, label), missing, allow_blank=name in optional
+        )
     return refs, fields

@@ -1,8 +1,8 @@
 """Payments: transactions (kept when their user or course is deleted)."""
+
 from flask_admin.actions import action
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from lms.reports.list_export import ListExportMixin
 from lms.admin import lookups, scopes
 from lms.admin.base import ADMIN, STAFF, StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
@@ -12,6 +12,7 @@ from lms.models import Transaction
 from lms.operations import OperationRefused
 from lms.operations.payments import refund
 from lms.operations.transitions import check_payment_move
+from lms.reports.list_export import ListExportMixin
 
 
 class TransactionView(ListExportMixin, StaffModelView):
@@ -20,29 +21,72 @@ class TransactionView(ListExportMixin, StaffModelView):
     write_roles = ADMIN
     instructor_scope = staticmethod(scopes.transactions)
 
-    column_list = ["created_at", "user", "course", "amount", "currency", "status", "provider",
-                   "provider_txn_id"]
-    column_details_list = ["id", "user", "course", "amount", "currency", "status", "provider",
-                           "provider_txn_id", "details", "created_at", "updated_at"]
-    column_labels = {"provider_txn_id": "Provider txn id", "details": "Metadata",
-                     "created_at": "Created", "updated_at": "Updated"}
-    column_formatters = {"user": USER_LINK, "course": COURSE_LINK, "amount": money,
-                         "status": enum_name}
+    column_list = [
+        "created_at",
+        "user",
+        "course",
+        "amount",
+        "currency",
+        "status",
+        "provider",
+        "provider_txn_id",
+    ]
+    column_details_list = [
+        "id",
+        "user",
+        "course",
+        "amount",
+        "currency",
+        "status",
+        "provider",
+        "provider_txn_id",
+        "details",
+        "created_at",
+        "updated_at",
+    ]
+    column_labels = {
+        "provider_txn_id": "Provider txn id",
+        "details": "Metadata",
+        "created_at": "Created",
+        "updated_at": "Updated",
+    }
+    column_formatters = {
+        "user": USER_LINK,
+        "course": COURSE_LINK,
+        "amount": money,
+        "status": enum_name,
+    }
     column_default_sort = ("created_at", True)
     column_searchable_list = ["provider_txn_id"]
-    column_filters = ["status", "provider", "amount", "created_at", "currency", "user_id",
-                      "course_id"]
+    column_filters = [
+        "status",
+        "provider",
+        "amount",
+        "created_at",
+        "currency",
+        "user_id",
+        "course_id",
+    ]
     column_sortable_list = ["created_at", "amount", "status", "provider"]
-    form_columns = ["user_id", "course_id", "amount", "currency", "status", "provider",
-                    "provider_txn_id", "details"]
+    form_columns = [
+        "user_id",
+        "course_id",
+        "amount",
+        "currency",
+        "status",
+        "provider",
+        "provider_txn_id",
+        "details",
+    ]
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": {"validators": [InputRequired()]},
         "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
         "provider_txn_id": {"validators": [Optional()], "filters": [lambda v: v or None]},
     }
-    form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id",
-                                                           labels={"user_id": "User"})
+    form_ajax_refs, form_extra_fields = lookups.id_lookups(
+        "user_id", "course_id", labels={"user_id": "User"}
+    )
     form_extra_fields["details"] = JsonField("Metadata")
 
     def search_placeholder(self):
@@ -67,10 +111,15 @@ class TransactionView(ListExportMixin, StaffModelView):
     @action("refund", "Refund", "Refund the selected payments? Their enrollments are cancelled.")
     def action_refund(self, ids):
         own = self.own_ids(ids)
-        self.run_operation(lambda: len([refund(row_id) for row_id in own]),
-                           "Refunded {result} payment(s); their enrollments are cancelled.")
+        self.run_operation(
+            lambda: len([refund(row_id) for row_id in own]),
+            "Refunded {result} payment(s); their enrollments are cancelled.",
+        )
 
 
 def register(admin):
-    admin.add_view(TransactionView(Transaction, name="Transactions", category="Payments",
-                                   endpoint="transaction"))
+    admin.add_view(
+        TransactionView(
+            Transaction, name="Transactions", category="Payments", endpoint="transaction"
+        )
+    )

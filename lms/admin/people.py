@@ -1,14 +1,13 @@
 """People: users, and (admins only) their OAuth accounts, sessions and verification tokens."""
+
 import hashlib
 
 from flask import abort
+from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import func
 from wtforms.validators import Email, InputRequired, Length
 
-from flask_admin.actions import action
-
-from lms.reports.list_export import ListExportMixin
 from lms.admin import scopes
 from lms.admin.base import ADMIN, NOBODY, STAFF, StaffModelView
 from lms.admin.display import USER_LINK, enum_name
@@ -16,6 +15,7 @@ from lms.audit import previous_value
 from lms.auth.accounts import count_admins, end_all_sessions, normalise_email
 from lms.models import Account, Session, User, UserRole, VerificationToken
 from lms.operations.housekeeping import purge_expired_sessions
+from lms.reports.list_export import ListExportMixin
 
 CATEGORY = "People"
 
@@ -27,10 +27,22 @@ class UserView(ListExportMixin, StaffModelView):
     instructor_scope = staticmethod(scopes.students)
 
     column_list = ["email", "name", "role", "email_verified", "created_at"]
-    column_details_list = ["id", "email", "name", "role", "email_verified", "image",
-                           "created_at", "updated_at"]
-    column_labels = {"email_verified": "Email verified", "created_at": "Signed up",
-                     "updated_at": "Updated", "image": "Avatar URL"}
+    column_details_list = [
+        "id",
+        "email",
+        "name",
+        "role",
+        "email_verified",
+        "image",
+        "created_at",
+        "updated_at",
+    ]
+    column_labels = {
+        "email_verified": "Email verified",
+        "created_at": "Signed up",
+        "updated_at": "Updated",
+        "image": "Avatar URL",
+    }
     column_formatters = {"role": enum_name}
     column_default_sort = ("created_at", True)
     column_searchable_list = ["email", "name"]
@@ -46,8 +58,12 @@ class UserView(ListExportMixin, StaffModelView):
         if not is_created and model.id == current_user.user_id and model.role is not UserRole.ADMIN:
             raise ValidationError("You cannot take away your own admin role.")
         old_role = previous_value(model, "role")
-        if not is_created and model.role is not UserRole.ADMIN and old_role is UserRole.ADMIN \
-                and count_admins() <= 1:
+        if (
+            not is_created
+            and model.role is not UserRole.ADMIN
+            and old_role is UserRole.ADMIN
+            and count_admins() <= 1
+        ):
             raise ValidationError("This is the last admin; make someone else admin first.")
         if not is_created and old_role is not model.role:
             end_all_sessions(model.id)  # they sign in again with what the new role allows
@@ -76,8 +92,16 @@ class RevokeOnlyView(StaffModelView):
 class AccountView(RevokeOnlyView):
     # Tokens are never listed, shown or exported: allow-lists name every visible column.
     column_list = ["user", "provider", "type", "providerAccountId", "expires_at", "scope"]
-    column_details_list = ["id", "user", "provider", "type", "provider_account_id",
-                           "expires_at", "token_type", "scope"]
+    column_details_list = [
+        "id",
+        "user",
+        "provider",
+        "type",
+        "provider_account_id",
+        "expires_at",
+        "token_type",
+        "scope",
+    ]
     column_labels = {"provider_account_id": "Provider account id", "expires_at": "Expires (epoch)"}
     column_searchable_list = ["provider", "provider_account_id"]
     column_filters = ["provider", "type"]
@@ -90,8 +114,9 @@ class SessionView(RevokeOnlyView):
 
     @action("purge_expired", "Purge if expired", "Delete the selected sessions that have expired?")
     def action_purge_expired(self, ids):
-        self.run_operation(lambda: purge_expired_sessions(ids=ids),
-                           "Purged {result} expired session(s).")
+        self.run_operation(
+            lambda: purge_expired_sessions(ids=ids), "Purged {result} expired session(s)."
+        )
 
     column_details_list = ["id", "user", "expires"]
     column_default_sort = ("expires", True)
@@ -123,8 +148,15 @@ class VerificationTokenView(RevokeOnlyView):
 
 def register(admin):
     admin.add_view(UserView(User, name="Users", category=CATEGORY, endpoint="user"))
-    admin.add_view(AccountView(Account, name="OAuth accounts", category=CATEGORY,
-                               endpoint="account"))
+    admin.add_view(
+        AccountView(Account, name="OAuth accounts", category=CATEGORY, endpoint="account")
+    )
     admin.add_view(SessionView(Session, name="Sessions", category=CATEGORY, endpoint="session"))
-    admin.add_view(VerificationTokenView(VerificationToken, name="Verification tokens",
-                                         category=CATEGORY, endpoint="verification_token"))
+    admin.add_view(
+        VerificationTokenView(
+            VerificationToken,
+            name="Verification tokens",
+            category=CATEGORY,
+            endpoint="verification_token",
+        )
+    )

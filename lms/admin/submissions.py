@@ -4,6 +4,7 @@ A second submission of the same form (a double click, a browser resending the re
 its token taken and writes nothing. The token is claimed in the transaction that saves the
 form, so a save that fails releases it and the person can correct and resubmit.
 """
+
 import secrets
 
 from flask import flash
@@ -14,17 +15,22 @@ from wtforms import HiddenField
 from lms.db import db
 from lms.models import FormSubmission
 
-ALREADY_SUBMITTED = ("This form was already submitted (a second click?), and was saved once. "
-                     "Open the row again to make another change.")
+ALREADY_SUBMITTED = (
+    "This form was already submitted (a second click?), and was saved once. "
+    "Open the row again to make another change."
+)
 
 
 def claim(token: str | None) -> bool:
     """True when this submission may go ahead (no token: a hand-made request, not a click)."""
     if not token:
         return True
-    statement = insert(FormSubmission).values(
-        token=token[:100], user_id=getattr(current_user, "user_id", None)
-    ).on_conflict_do_nothing().returning(FormSubmission.token)
+    statement = (
+        insert(FormSubmission)
+        .values(token=token[:100], user_id=getattr(current_user, "user_id", None))
+        .on_conflict_do_nothing()
+        .returning(FormSubmission.token)
+    )
     return db.session.scalar(statement) is not None
 
 

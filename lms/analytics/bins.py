@@ -12,22 +12,28 @@ def values(name: str, labels: list[str], first: int = 0) -> str:
 
 def progress_bin(percent: str) -> str:
     """0%, 1–9%, 10–19% … 90–99%, 100%: bins 0 to 11."""
-    return (f"(CASE WHEN {percent} <= 0 THEN 0 WHEN {percent} >= 100 THEN 11 "
-            f"ELSE 1 + {percent} / 10 END)")
+    return (
+        f"(CASE WHEN {percent} <= 0 THEN 0 WHEN {percent} >= 100 THEN 11 "
+        f"ELSE 1 + {percent} / 10 END)"
+    )
 
 
 PROGRESS_LABELS = values(
-    "bins", ["0%", "1–9%", *(f"{10 * k}–{10 * k + 9}%" for k in range(1, 10)), "100%"])
+    "bins", ["0%", "1–9%", *(f"{10 * k}–{10 * k + 9}%" for k in range(1, 10)), "100%"]
+)
 
 
 def refund_bin(percent: str) -> str:
     """No progress record, 0%, 1–24%, 25–49%, 50–74%, 75–99%, 100%: bins 0 to 6."""
-    return (f"(CASE WHEN {percent} IS NULL THEN 0 WHEN {percent} <= 0 THEN 1 "
-            f"WHEN {percent} >= 100 THEN 6 ELSE 2 + {percent} / 25 END)")
+    return (
+        f"(CASE WHEN {percent} IS NULL THEN 0 WHEN {percent} <= 0 THEN 1 "
+        f"WHEN {percent} >= 100 THEN 6 ELSE 2 + {percent} / 25 END)"
+    )
 
 
-REFUND_LABELS = values("bins", ["no progress record", "0%", "1–24%", "25–49%", "50–74%",
-                                "75–99%", "100%"])
+REFUND_LABELS = values(
+    "bins", ["no progress record", "0%", "1–24%", "25–49%", "50–74%", "75–99%", "100%"]
+)
 
 
 def score_bin(score: str) -> str:

@@ -1,4 +1,5 @@
 """Dashboard filters from the query string: a UTC date range, a course; bad input is a message."""
+
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -133,6 +134,8 @@ def pick_choice(value: str | None, choices: dict, what: str, messages: list[str]
         return None
     if value in choices:
         return value
-    messages.append(f"There is no {what} with that id among the ones you can see; "
-                    f"the {what} filter was ignored.")
+    messages.append(
+        f"There is no {what} with that id among the ones you can see; "
+        f"the {what} filter was ignored."
+    )
     return None

@@ -5,6 +5,7 @@ with a course or an instructor scope the live queries are fast and exact, so the
 Figures that are cheap live (pending payments, at-risk students, people, one course or quiz)
 are re-exported from queries unchanged.
 """
+
 from datetime import date, timedelta
 
 from lms.analytics.bins import (
@@ -54,16 +55,30 @@ def periods(f: Filters) -> dict:
     months_from = start if start.day == 1 else first_of_next_month(start)
     months_to = end.replace(day=1)
     if months_from >= months_to:  # no whole month inside: all days
-        return {"month_start": start, "month_end": start, "head_start": start, "head_end": end,
-                "tail_start": end, "tail_end": end}
-    return {"month_start": months_from, "month_end": months_to, "head_start": start,
-            "head_end": months_from, "tail_start": months_to, "tail_end": end}
+        return {
+            "month_start": start,
+            "month_end": start,
+            "head_start": start,
+            "head_end": end,
+            "tail_start": end,
+            "tail_end": end,
+        }
+    return {
+        "month_start": months_from,
+        "month_end": months_to,
+        "head_start": start,
+        "head_end": months_from,
+        "tail_start": months_to,
+        "tail_end": end,
+    }
 
 
 # --- revenue -------------------------------------------------------------------------------
 
+
 def revenue_series(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {BUCKETS}, sales AS (
             SELECT date_trunc(:bucket, CAST(day AS timestamp)) AS bucket,
                    sum(amount) FILTER (WHERE key = 'COMPLETED/' || :currency) AS revenue,
@@ -75,11 +90,14 @@ def revenue_series(f: Filters) -> list[dict]:
                CAST(coalesce(s.sales, 0) AS bigint) AS sales,
                coalesce(s.refunded, 0) AS refunded,
                CAST(coalesce(s.refunds, 0) AS bigint) AS refunds
-        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""", f)
+        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""",
+        f,
+    )
 
 
 def revenue_by_course(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT x.course_id, c.title, x.revenue, x.sales, x.average_order, x.refunded, x.refunds
         FROM (
             SELECT x."courseId" AS course_id, sum(x.revenue) AS revenue,
@@ -90,11 +108,15 @@ def revenue_by_course(f: Filters) -> list[dict]:
             GROUP BY x."courseId" HAVING sum(x.sales) + sum(x.refunds) > 0
             ORDER BY revenue DESC, sales DESC, x."courseId" LIMIT :top) x
         LEFT JOIN courses c ON c.id = x.course_id
-        ORDER BY x.revenue DESC, x.sales DESC, x.course_id""", f, **periods(f))
+        ORDER BY x.revenue DESC, x.sales DESC, x.course_id""",
+        f,
+        **periods(f),
+    )
 
 
 def transactions_by_status(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH sales AS (
             SELECT split_part(key, '/', 1) AS status, split_part(key, '/', 2) AS currency,
                    CAST(sum(n) AS bigint) AS n, sum(amount) AS amount
@@ -104,11 +126,14 @@ def transactions_by_status(f: Filters) -> list[dict]:
                round(x.amount / nullif(x.n, 0), 2) AS average
         FROM unnest(enum_range(CAST(NULL AS "PaymentStatus"))) AS s(status)
         LEFT JOIN sales x ON x.status = CAST(s.status AS text)
-        ORDER BY coalesce(x.currency, :currency) <> :currency, x.currency, s.status""", f)
+        ORDER BY coalesce(x.currency, :currency) <> :currency, x.currency, s.status""",
+        f,
+    )
 
 
 def revenue_months(f: Filters) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         WITH {MONTHS}
         SELECT m.this_start, m.last_start,
                coalesce(sum(d.amount) FILTER (WHERE d.day >= m.this_start), 0) AS this_month,
@@ -118,13 +143,17 @@ def revenue_months(f: Filters) -> dict:
         FROM m LEFT JOIN analytics_daily d
              ON d.metric = 'sales' AND d.key = 'COMPLETED/' || :currency
             AND d.day >= m.last_start AND d.day < CAST(:now AS timestamp)
-        GROUP BY m.this_start, m.last_start, m.same_day_end""", f)
+        GROUP BY m.this_start, m.last_start, m.same_day_end""",
+        f,
+    )
 
 
 # --- enrollments and completion --------------------------------------------------------
 
+
 def enrollment_series(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {BUCKETS}, counts AS (
             SELECT date_trunc(:bucket, CAST(day AS timestamp)) AS bucket, key AS status,
                    sum(n) AS n
@@ -133,7 +162,9 @@ def enrollment_series(f: Filters) -> list[dict]:
                CAST(coalesce(c.n, 0) AS bigint) AS enrollments
         FROM buckets b CROSS JOIN unnest(enum_range(CAST(NULL AS "EnrollmentStatus"))) AS s(status)
         LEFT JOIN counts c ON c.bucket = b.bucket AND c.status = CAST(s.status AS text)
-        ORDER BY b.bucket, s.status""", f)
+        ORDER BY b.bucket, s.status""",
+        f,
+    )
 
 
 def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
@@ -141,17 +172,21 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
 
 
 def enrollment_totals(f: Filters) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT CAST(coalesce(sum(n), 0) AS bigint) AS enrollments,
                CAST(coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0) AS bigint) AS completed,
                round(100.0 * coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0)
                      / nullif(sum(n), 0), 1) AS completion_rate,
                round(sum(amount) / nullif(sum(m), 0), 1) AS average_progress
-        FROM analytics_daily WHERE metric = 'enrollments' AND {DAYS}""", f)
+        FROM analytics_daily WHERE metric = 'enrollments' AND {DAYS}""",
+        f,
+    )
 
 
 def completion_by_course(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT c.id AS course_id, c.title, CAST(sum(x.enrollments) AS bigint) AS enrollments,
                CAST(sum(x.completed) AS bigint) AS completed,
                round(100.0 * sum(x.completed) / sum(x.enrollments), 1) AS completion_rate,
@@ -160,12 +195,16 @@ def completion_by_course(f: Filters) -> list[dict]:
         FROM analytics_course_enrollments x JOIN courses c ON c.id = x."courseId"
         WHERE {PERIODS}
         GROUP BY c.id, c.title HAVING sum(x.enrollments) > 0
-        ORDER BY enrollments DESC, c.title, c.id LIMIT :top""", f, **periods(f))
+        ORDER BY enrollments DESC, c.title, c.id LIMIT :top""",
+        f,
+        **periods(f),
+    )
 
 
 def time_to_completion(f: Filters) -> list[dict]:
     """The histogram and percentile_cont's median and 90th percentile, from day counts."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH done AS (
             SELECT CAST(key AS int) AS days, sum(n) AS n FROM analytics_daily
             WHERE metric = 'completions' AND {DAYS} GROUP BY 1),
@@ -187,11 +226,14 @@ def time_to_completion(f: Filters) -> list[dict]:
         SELECT b.pos, b.label, CAST(coalesce(sum(d.n), 0) AS bigint) AS completions, s.total,
                s.median_days, s.p90_days
         FROM bins b LEFT JOIN done d ON d.days >= b.lo AND d.days < b.hi CROSS JOIN summary s
-        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""",
+        f,
+    )
 
 
 def completion_by_cohort(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH cohorts AS (
             SELECT generate_series(date_trunc('month', CAST(:start AS timestamp)),
                                    CAST(:end AS timestamp) - interval '1 day',
@@ -203,18 +245,24 @@ def completion_by_cohort(f: Filters) -> list[dict]:
         SELECT c.cohort, CAST(coalesce(n.enrolled, 0) AS bigint) AS enrolled,
                CAST(coalesce(n.completed, 0) AS bigint) AS completed,
                round(100.0 * n.completed / nullif(n.enrolled, 0), 1) AS completion_rate
-        FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""", f)
+        FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""",
+        f,
+    )
 
 
 def binned(metric: str, labels: str, f: Filters, count: str, amount: bool = False) -> list[dict]:
     """A histogram metric of analytics_daily over the range, every bin present."""
     money = ", coalesce(sum(d.amount), 0) AS amount" if amount else ""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {labels}
         SELECT b.pos, b.label, CAST(coalesce(sum(d.n), 0) AS bigint) AS {count}{money}
         FROM bins b LEFT JOIN analytics_daily d
              ON d.metric = :metric AND d.key = CAST(b.pos AS text) AND {D_DAYS}
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f, metric=metric)
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+        metric=metric,
+    )
 
 
 def refunds_by_progress(f: Filters) -> list[dict]:
@@ -223,33 +271,43 @@ def refunds_by_progress(f: Filters) -> list[dict]:
 
 # --- progress ------------------------------------------------------------------------------
 
+
 def progress_distribution(f: Filters) -> list[dict]:
     return binned("activity", PROGRESS_LABELS, f, "students")
 
 
 def progress_by_course(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT c.id AS course_id, c.title, CAST(sum(x.students) AS bigint) AS students,
                round(sum(x."progressSum") / sum(x.students), 1) AS average_progress,
                CAST(sum(x.finished) AS bigint) AS finished
         FROM analytics_course_activity x JOIN courses c ON c.id = x."courseId"
         WHERE {PERIODS}
         GROUP BY c.id, c.title HAVING sum(x.students) > 0
-        ORDER BY students DESC, c.title, c.id LIMIT :top""", f, **periods(f))
+        ORDER BY students DESC, c.title, c.id LIMIT :top""",
+        f,
+        **periods(f),
+    )
 
 
 def progress_totals(f: Filters) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT CAST(coalesce(sum(n), 0) AS bigint) AS students,
                round(sum(amount) / nullif(sum(n), 0), 1) AS average_progress,
                CAST(coalesce(sum(n) FILTER (WHERE key = '11'), 0) AS bigint) AS finished
-        FROM analytics_daily WHERE metric = 'activity' AND {DAYS}""", f)
+        FROM analytics_daily WHERE metric = 'activity' AND {DAYS}""",
+        f,
+    )
 
 
 # --- assessments ---------------------------------------------------------------------------
 
+
 def quiz_pass_rates(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT q.id AS quiz_id, q.title, c.title AS course, q."passingScore" AS passing_score,
                x.attempts, x.passed, round(100.0 * x.passed / x.attempts, 1) AS pass_rate,
                round(x.score_sum / x.attempts, 1) AS average_score
@@ -259,22 +317,29 @@ def quiz_pass_rates(f: Filters) -> list[dict]:
             FROM analytics_quiz_attempts x WHERE {PERIODS}
             GROUP BY x."quizId" ORDER BY attempts DESC, x."quizId" LIMIT :top) x
         JOIN quizzes q ON q.id = x."quizId" LEFT JOIN courses c ON c.id = q."courseId"
-        ORDER BY x.attempts DESC, q.id""", f, **periods(f))
+        ORDER BY x.attempts DESC, q.id""",
+        f,
+        **periods(f),
+    )
 
 
 def assessment_totals(f: Filters) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT CAST(coalesce(sum(n), 0) AS bigint) AS attempts,
                round(100.0 * coalesce(sum(n) FILTER (WHERE key LIKE '%/t'), 0)
                      / nullif(sum(n), 0), 1) AS pass_rate,
                round(sum(amount) / nullif(sum(n), 0), 1) AS average_score,
                (SELECT CAST(coalesce(sum(n), 0) AS bigint) FROM analytics_daily
                 WHERE metric = 'attempt_pairs' AND {DAYS}) AS starts
-        FROM analytics_daily WHERE metric = 'attempts' AND {DAYS}""", f)
+        FROM analytics_daily WHERE metric = 'attempts' AND {DAYS}""",
+        f,
+    )
 
 
 def score_distribution(f: Filters) -> list[dict]:
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {SCORE_LABELS}
         SELECT b.pos, b.label,
                CAST(coalesce(sum(d.n) FILTER (WHERE d.key = b.pos || '/t'), 0) AS bigint)
@@ -284,7 +349,9 @@ def score_distribution(f: Filters) -> list[dict]:
         FROM bins b LEFT JOIN analytics_daily d
              ON d.metric = 'attempts' AND split_part(d.key, '/', 1) = CAST(b.pos AS text)
             AND {D_DAYS}
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 def attempts_per_student(f: Filters) -> list[dict]:

@@ -4,6 +4,7 @@ Each statement is text() with bound parameters; the only SQL assembled in Python
 clause below, built from fixed strings. Timestamps are stored in UTC and bucketed as they are.
 Money is summed as NUMERIC and arrives as Decimal.
 """
+
 from sqlalchemy import text
 
 from lms.analytics.bins import (
@@ -43,8 +44,9 @@ def course_scope(column: str, f: Filters) -> str:
     if f.course_id is not None:
         clauses.append(f"{column} = :course_id")
     if f.instructor_id is not None:
-        clauses.append(f'{column} IN (SELECT id FROM courses '
-                       'WHERE "instructorId" = :instructor_id)')
+        clauses.append(
+            f'{column} IN (SELECT id FROM courses WHERE "instructorId" = :instructor_id)'
+        )
     return " AND ".join(clauses) or "TRUE"
 
 
@@ -64,6 +66,7 @@ def fetch_one(sql: str, f: Filters, **extra) -> dict:
 
 # --- choices -------------------------------------------------------------------------------
 
+
 def course_choices(f: Filters) -> list[dict]:
     """The courses the user may filter by (an instructor's own only)."""
     mine = '"instructorId" = :instructor_id' if f.instructor_id is not None else "TRUE"
@@ -71,24 +74,33 @@ def course_choices(f: Filters) -> list[dict]:
 
 
 def quiz_in_scope(f: Filters, quiz_id: str) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT q.id, q.title, q."courseId" AS course_id FROM quizzes q
-        WHERE q.id = :quiz_id AND {course_scope('q."courseId"', f)}""", f, quiz_id=quiz_id)
+        WHERE q.id = :quiz_id AND {course_scope('q."courseId"', f)}""",
+        f,
+        quiz_id=quiz_id,
+    )
 
 
 def course_quizzes(f: Filters) -> list[dict]:
     """The quizzes of the chosen course, in module order."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT q.id, q.title FROM quizzes q LEFT JOIN course_modules m ON m.id = q."moduleId"
         WHERE {course_scope('q."courseId"', f)}
-        ORDER BY m."order" NULLS LAST, q.title, q.id""", f)
+        ORDER BY m."order" NULLS LAST, q.title, q.id""",
+        f,
+    )
 
 
 # --- revenue -------------------------------------------------------------------------------
 
+
 def revenue_series(f: Filters) -> list[dict]:
     """Per day or month: completed revenue and, apart, refunded sales (dated by purchase)."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {BUCKETS}, sales AS (
             SELECT date_trunc(:bucket, t."createdAt") AS bucket,
                    sum(t.amount) FILTER (WHERE t.status = 'COMPLETED') AS revenue,
@@ -101,12 +113,15 @@ def revenue_series(f: Filters) -> list[dict]:
             GROUP BY 1)
         SELECT b.bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.sales, 0) AS sales,
                coalesce(s.refunded, 0) AS refunded, coalesce(s.refunds, 0) AS refunds
-        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""", f)
+        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""",
+        f,
+    )
 
 
 def revenue_by_course(f: Filters) -> list[dict]:
     """The top courses by completed revenue in the range (a deleted course has no title)."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT t."courseId" AS course_id, c.title,
                coalesce(sum(t.amount) FILTER (WHERE t.status = 'COMPLETED'), 0) AS revenue,
                count(*) FILTER (WHERE t.status = 'COMPLETED') AS sales,
@@ -117,12 +132,15 @@ def revenue_by_course(f: Filters) -> list[dict]:
         WHERE {in_range('t."createdAt"')} AND t.currency = :currency
           AND t.status IN ('COMPLETED', 'REFUNDED') AND {course_scope('t."courseId"', f)}
         GROUP BY t."courseId", c.title
-        ORDER BY revenue DESC, sales DESC, t."courseId" LIMIT :top""", f)
+        ORDER BY revenue DESC, sales DESC, t."courseId" LIMIT :top""",
+        f,
+    )
 
 
 def transactions_by_status(f: Filters) -> list[dict]:
     """Count, value and average of the range's transactions per status (and currency)."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT CAST(s.status AS text) AS status, coalesce(t.currency, :currency) AS currency,
                count(t.id) AS transactions, coalesce(sum(t.amount), 0) AS amount,
                round(avg(t.amount), 2) AS average
@@ -130,7 +148,9 @@ def transactions_by_status(f: Filters) -> list[dict]:
         LEFT JOIN transactions t ON t.status = s.status AND {in_range('t."createdAt"')}
               AND {course_scope('t."courseId"', f)}
         GROUP BY s.status, t.currency
-        ORDER BY coalesce(t.currency, :currency) <> :currency, t.currency, s.status""", f)
+        ORDER BY coalesce(t.currency, :currency) <> :currency, t.currency, s.status""",
+        f,
+    )
 
 
 # This month and last; last month "to date" runs to the end of the same day of the month.
@@ -144,7 +164,8 @@ MONTHS = """m AS (
 
 def revenue_months(f: Filters) -> dict:
     """Completed revenue this month so far, the same days of last month, and all of last month."""
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         WITH {MONTHS}
         SELECT m.this_start, m.last_start,
                coalesce(sum(t.amount) FILTER (WHERE t."createdAt" >= m.this_start), 0)
@@ -157,13 +178,18 @@ def revenue_months(f: Filters) -> dict:
              ON t.status = 'COMPLETED' AND t.currency = :currency
             AND t."createdAt" >= m.last_start AND t."createdAt" < CAST(:now AS timestamp)
             AND {course_scope('t."courseId"', f)}
-        GROUP BY m.this_start, m.last_start, m.same_day_end""", f)
+        GROUP BY m.this_start, m.last_start, m.same_day_end""",
+        f,
+    )
 
 
 def pending_payments(f: Filters, limit: int = 50) -> list[dict]:
-    """Payments still PENDING 15 minutes after they started (the spec's retry query), oldest first.
+    """Payments still PENDING 15 minutes after they started (the spec's retry query).
+
+    Oldest first.
     """
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT t.id, t."userId" AS user_id, u.email, t."courseId" AS course_id, c.title,
                t.amount, t.currency, t.provider, t."createdAt" AS created_at
         FROM transactions t LEFT JOIN users u ON u.id = t."userId"
@@ -171,22 +197,30 @@ def pending_payments(f: Filters, limit: int = 50) -> list[dict]:
         WHERE t.status = 'PENDING'
           AND t."createdAt" < CAST(:now AS timestamp) - interval '15 minutes'
           AND {course_scope('t."courseId"', f)}
-        ORDER BY t."createdAt", t.id LIMIT :limit""", f, limit=limit)
+        ORDER BY t."createdAt", t.id LIMIT :limit""",
+        f,
+        limit=limit,
+    )
 
 
 def pending_payments_count(f: Filters) -> int:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT count(*) AS n FROM transactions t
         WHERE t.status = 'PENDING'
           AND t."createdAt" < CAST(:now AS timestamp) - interval '15 minutes'
-          AND {course_scope('t."courseId"', f)}""", f)["n"]
+          AND {course_scope('t."courseId"', f)}""",
+        f,
+    )["n"]
 
 
 # --- enrollments and completion --------------------------------------------------------
 
+
 def enrollment_series(f: Filters) -> list[dict]:
     """Enrollments per day or month of the range, per status (every status, zeros included)."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {BUCKETS}, counts AS (
             SELECT date_trunc(:bucket, e."enrolledAt") AS bucket, e.status, count(*) AS n
             FROM enrollments e
@@ -195,7 +229,9 @@ def enrollment_series(f: Filters) -> list[dict]:
         SELECT b.bucket, CAST(s.status AS text) AS status, coalesce(c.n, 0) AS enrollments
         FROM buckets b CROSS JOIN unnest(enum_range(CAST(NULL AS "EnrollmentStatus"))) AS s(status)
         LEFT JOIN counts c ON c.bucket = b.bucket AND c.status = s.status
-        ORDER BY b.bucket, s.status""", f)
+        ORDER BY b.bucket, s.status""",
+        f,
+    )
 
 
 def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
@@ -204,7 +240,8 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
 
     One statement (GROUPING SETS) for both: the join to course_progress is the costly part.
     """
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT c.id AS course_id, c.title, count(*) AS enrollments,
                count(*) FILTER (WHERE e.status = 'COMPLETED') AS completed,
                round(100.0 * count(*) FILTER (WHERE e.status = 'COMPLETED')
@@ -216,7 +253,9 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
              ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
         WHERE {in_range('e."enrolledAt"')} AND {course_scope('e."courseId"', f)}
         GROUP BY GROUPING SETS ((c.id, c.title), ())
-        ORDER BY is_total DESC, enrollments DESC, c.title, c.id LIMIT :top + 1""", f)
+        ORDER BY is_total DESC, enrollments DESC, c.title, c.id LIMIT :top + 1""",
+        f,
+    )
     for row in rows:
         del row["is_total"]
     totals = rows[0]
@@ -226,7 +265,8 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
 
 def time_to_completion(f: Filters) -> list[dict]:
     """Completions in the range by whole days since enrollment; median and 90th percentile."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH done AS (
             SELECT {whole_days('e."enrolledAt"', 'e."completedAt"')} AS days
             FROM enrollments e
@@ -240,7 +280,9 @@ def time_to_completion(f: Filters) -> list[dict]:
                        AS p90_days FROM done)
         SELECT b.pos, b.label, count(d.days) AS completions, s.total, s.median_days, s.p90_days
         FROM bins b LEFT JOIN done d ON d.days >= b.lo AND d.days < b.hi CROSS JOIN summary s
-        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""",
+        f,
+    )
 
 
 def drop_off_funnel(f: Filters) -> list[dict]:
@@ -251,7 +293,8 @@ def drop_off_funnel(f: Filters) -> list[dict]:
     """
     if f.course_id is None:
         return []
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {COURSE_LESSONS.format(scope=course_scope('m."courseId"', f))},
         students AS (
             SELECT cp.id FROM course_progress cp JOIN enrollments e
@@ -271,12 +314,15 @@ def drop_off_funnel(f: Filters) -> list[dict]:
             SELECT pos, title, CAST(sum(n) OVER (ORDER BY pos DESC) AS bigint) AS students
             FROM stopped)
         SELECT pos, title, students, lag(students) OVER (ORDER BY pos) - students AS dropped
-        FROM reached ORDER BY pos""", f)
+        FROM reached ORDER BY pos""",
+        f,
+    )
 
 
 def completion_by_cohort(f: Filters) -> list[dict]:
     """Per month of enrollment in the range: enrolled, completed since, and the rate."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH cohorts AS (
             SELECT generate_series(date_trunc('month', CAST(:start AS timestamp)),
                                    CAST(:end AS timestamp) - interval '1 day',
@@ -289,12 +335,15 @@ def completion_by_cohort(f: Filters) -> list[dict]:
             GROUP BY 1)
         SELECT c.cohort, coalesce(n.enrolled, 0) AS enrolled, coalesce(n.completed, 0) AS completed,
                round(100.0 * n.completed / nullif(n.enrolled, 0), 1) AS completion_rate
-        FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""", f)
+        FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""",
+        f,
+    )
 
 
 def refunds_by_progress(f: Filters) -> list[dict]:
     """Refunded sales of the range grouped by how far the student had got in the course."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH refunded AS (
             SELECT t.amount, {refund_bin('cp."progressPercent"')} AS bin
             FROM transactions t LEFT JOIN course_progress cp
@@ -304,40 +353,52 @@ def refunds_by_progress(f: Filters) -> list[dict]:
         {REFUND_LABELS}
         SELECT b.pos, b.label, count(r.bin) AS refunds, coalesce(sum(r.amount), 0) AS amount
         FROM bins b LEFT JOIN refunded r ON r.bin = b.pos
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 # --- progress and engagement -----------------------------------------------------------
 
+
 def progress_distribution(f: Filters) -> list[dict]:
     """Students active in the range (last access in it) by progress percent."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH active AS (
             SELECT {progress_bin('cp."progressPercent"')} AS bin FROM course_progress cp
             WHERE {in_range('cp."lastAccessedAt"')} AND {course_scope('cp."courseId"', f)}),
         {PROGRESS_LABELS}
         SELECT b.pos, b.label, count(a.bin) AS students
         FROM bins b LEFT JOIN active a ON a.bin = b.pos
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 def progress_by_course(f: Filters) -> list[dict]:
     """Average progress per course of the students active in the range (most students first)."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT c.id AS course_id, c.title, count(*) AS students,
                round(avg(cp."progressPercent"), 1) AS average_progress,
                count(*) FILTER (WHERE cp."progressPercent" >= 100) AS finished
         FROM course_progress cp JOIN courses c ON c.id = cp."courseId"
         WHERE {in_range('cp."lastAccessedAt"')} AND {course_scope('cp."courseId"', f)}
-        GROUP BY c.id, c.title ORDER BY students DESC, c.title, c.id LIMIT :top""", f)
+        GROUP BY c.id, c.title ORDER BY students DESC, c.title, c.id LIMIT :top""",
+        f,
+    )
 
 
 def progress_totals(f: Filters) -> dict:
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT count(*) AS students, round(avg(cp."progressPercent"), 1) AS average_progress,
                count(*) FILTER (WHERE cp."progressPercent" >= 100) AS finished
         FROM course_progress cp
-        WHERE {in_range('cp."lastAccessedAt"')} AND {course_scope('cp."courseId"', f)}""", f)
+        WHERE {in_range('cp."lastAccessedAt"')} AND {course_scope('cp."courseId"', f)}""",
+        f,
+    )
 
 
 AT_RISK = """cp."lastAccessedAt" < CAST(:now AS timestamp) - interval '30 days'
@@ -346,7 +407,8 @@ AT_RISK = """cp."lastAccessedAt" < CAST(:now AS timestamp) - interval '30 days'
 
 def at_risk_students(f: Filters, limit: int = 50) -> list[dict]:
     """The spec's inactive students: no access for 30 days, under 100%; latest lapsed first."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT cp.id AS progress_id, cp."userId" AS user_id, u.name, u.email,
                cp."courseId" AS course_id, c.title, cp."progressPercent" AS progress,
                cp."lastAccessedAt" AS last_active, e.id AS enrollment_id,
@@ -355,7 +417,10 @@ def at_risk_students(f: Filters, limit: int = 50) -> list[dict]:
              JOIN courses c ON c.id = cp."courseId"
              LEFT JOIN enrollments e ON e."userId" = cp."userId" AND e."courseId" = cp."courseId"
         WHERE {AT_RISK} AND {course_scope('cp."courseId"', f)}
-        ORDER BY cp."lastAccessedAt" DESC, cp.id LIMIT :limit""", f, limit=limit)
+        ORDER BY cp."lastAccessedAt" DESC, cp.id LIMIT :limit""",
+        f,
+        limit=limit,
+    )
 
 
 AT_RISK_COUNT_CAP = 10_000  # counting every lapsed student of a large platform costs ~0.1 s
@@ -363,18 +428,22 @@ AT_RISK_COUNT_CAP = 10_000  # counting every lapsed student of a large platform 
 
 def at_risk_count(f: Filters) -> int:
     """How many are at risk, counted up to AT_RISK_COUNT_CAP (the page then says "10,000+")."""
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT count(*) AS n FROM (
             SELECT 1 FROM course_progress cp
             WHERE {AT_RISK} AND {course_scope('cp."courseId"', f)} LIMIT :cap) capped""",
-                     f, cap=AT_RISK_COUNT_CAP)["n"]
+        f,
+        cap=AT_RISK_COUNT_CAP,
+    )["n"]
 
 
 def lesson_engagement(f: Filters) -> list[dict]:
     """Per lesson of the chosen course, progress touched in the range: completion, watch time."""
     if f.course_id is None:
         return []
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {COURSE_LESSONS.format(scope=course_scope('m."courseId"', f))}
         SELECT st.pos, st.id AS lesson_id, st.title, st.duration AS minutes,
                count(lp.id) AS started, count(lp.id) FILTER (WHERE lp.completed) AS completed,
@@ -383,10 +452,13 @@ def lesson_engagement(f: Filters) -> list[dict]:
                round(avg(lp."watchTimeSeconds"), 1) AS average_watch_seconds
         FROM steps st LEFT JOIN lesson_progress lp
              ON lp."lessonId" = st.id AND {in_range('lp."lastWatchedAt"')}
-        GROUP BY st.pos, st.id, st.title, st.duration ORDER BY st.pos""", f)
+        GROUP BY st.pos, st.id, st.title, st.duration ORDER BY st.pos""",
+        f,
+    )
 
 
 # --- people --------------------------------------------------------------------------------
+
 
 def people_scope(f: Filters) -> str:
     """All users, or with a course scope the people enrolled in those courses."""
@@ -398,24 +470,30 @@ def people_scope(f: Filters) -> str:
 
 def signups_series(f: Filters) -> list[dict]:
     """Sign-ups per day or month of the range, per role."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH {BUCKETS}, counts AS (
             SELECT date_trunc(:bucket, u."createdAt") AS bucket, u.role, count(*) AS n
             FROM users u WHERE {in_range('u."createdAt"')} AND {people_scope(f)} GROUP BY 1, 2)
         SELECT b.bucket, CAST(r.role AS text) AS role, coalesce(c.n, 0) AS signups
         FROM buckets b CROSS JOIN unnest(enum_range(CAST(NULL AS "UserRole"))) AS r(role)
         LEFT JOIN counts c ON c.bucket = b.bucket AND c.role = r.role
-        ORDER BY b.bucket, r.role""", f)
+        ORDER BY b.bucket, r.role""",
+        f,
+    )
 
 
 def users_by_role(f: Filters) -> list[dict]:
     """Users per role: all of them, and those who signed up in the range."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT CAST(r.role AS text) AS role, count(u.id) AS users,
                count(u.id) FILTER (WHERE {in_range('u."createdAt"')}) AS new_in_range
         FROM unnest(enum_range(CAST(NULL AS "UserRole"))) AS r(role)
         LEFT JOIN users u ON u.role = r.role AND {people_scope(f)}
-        GROUP BY r.role ORDER BY r.role""", f)
+        GROUP BY r.role ORDER BY r.role""",
+        f,
+    )
 
 
 # --- assessments ---------------------------------------------------------------------------
@@ -425,7 +503,8 @@ ATTEMPTS = """quiz_attempts a JOIN quizzes q ON q.id = a."quizId" """
 
 def quiz_pass_rates(f: Filters) -> list[dict]:
     """Per quiz (most attempted first): attempts in the range, pass rate and average score."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT q.id AS quiz_id, q.title, c.title AS course, q."passingScore" AS passing_score,
                count(*) AS attempts, count(*) FILTER (WHERE a.passed) AS passed,
                round(100.0 * count(*) FILTER (WHERE a.passed) / count(*), 1) AS pass_rate,
@@ -433,12 +512,15 @@ def quiz_pass_rates(f: Filters) -> list[dict]:
         FROM {ATTEMPTS} LEFT JOIN courses c ON c.id = q."courseId"
         WHERE {in_range('a."startedAt"')} AND {course_scope('q."courseId"', f)}
         GROUP BY q.id, q.title, c.title, q."passingScore"
-        ORDER BY attempts DESC, q.id LIMIT :top""", f)
+        ORDER BY attempts DESC, q.id LIMIT :top""",
+        f,
+    )
 
 
 def assessment_totals(f: Filters) -> dict:
     """Attempts started in the range, pass rate, average score; quiz starts = first attempts."""
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         WITH firsts AS (
             SELECT min(a."startedAt") AS first FROM {ATTEMPTS}
             WHERE {course_scope('q."courseId"', f)} GROUP BY a."userId", a."quizId"),
@@ -449,34 +531,42 @@ def assessment_totals(f: Filters) -> dict:
                    round(avg(CAST(a.score AS numeric)), 1) AS average_score
             FROM {ATTEMPTS}
             WHERE {in_range('a."startedAt"')} AND {course_scope('q."courseId"', f)})
-        SELECT attempts.*, (SELECT count(*) FROM firsts WHERE {in_range('first')}) AS starts
-        FROM attempts""", f)
+        SELECT attempts.*, (SELECT count(*) FROM firsts WHERE {in_range("first")}) AS starts
+        FROM attempts""",
+        f,
+    )
 
 
 def score_distribution(f: Filters) -> list[dict]:
     """Attempts in the range by score, in tens (90–100 includes 100), passed and failed apart."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH scored AS (
-            SELECT {score_bin('a.score')} AS bin, a.passed FROM {ATTEMPTS}
+            SELECT {score_bin("a.score")} AS bin, a.passed FROM {ATTEMPTS}
             WHERE {in_range('a."startedAt"')} AND {course_scope('q."courseId"', f)}),
         {SCORE_LABELS}
         SELECT b.pos, b.label, count(s.bin) FILTER (WHERE s.passed) AS passed,
                count(s.bin) FILTER (WHERE NOT s.passed) AS failed
         FROM bins b LEFT JOIN scored s ON s.bin = b.pos
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f)
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 def attempts_per_student(f: Filters) -> list[dict]:
     """Students whose first attempt at a quiz started in the range, by their attempts at it."""
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH pairs AS (
             SELECT min(a."startedAt") AS first, least(4, count(*)) AS attempts
             FROM {ATTEMPTS} WHERE {course_scope('q."courseId"', f)}
             GROUP BY a."userId", a."quizId"),
         {ATTEMPT_LABELS}
         SELECT b.pos AS attempts, b.label, count(p.attempts) AS students
-        FROM bins b LEFT JOIN pairs p ON p.attempts = b.pos AND {in_range('p.first')}
-        GROUP BY b.pos, b.label ORDER BY b.pos""", f)
+        FROM bins b LEFT JOIN pairs p ON p.attempts = b.pos AND {in_range("p.first")}
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 def item_analysis(f: Filters, quiz_id: str) -> list[dict]:
@@ -487,7 +577,8 @@ def item_analysis(f: Filters, quiz_id: str) -> list[dict]:
     / max mark; discrimination = correlation of the question's mark with the rest of the
     attempt's marks (both x100), as Moodle's quiz statistics report computes them.
     """
-    return fetch(f"""
+    return fetch(
+        f"""
         WITH first AS (
             SELECT DISTINCT ON (a."userId") a.id, a.answers, a."startedAt"
             FROM {ATTEMPTS}
@@ -514,28 +605,37 @@ def item_analysis(f: Filters, quiz_id: str) -> list[dict]:
                round(CAST(100.0 * corr(m.mark, t.total - m.mark) AS numeric), 1)
                    AS discrimination
         FROM items i LEFT JOIN marks m ON m.item = i.id LEFT JOIN totals t ON t.attempt = m.attempt
-        GROUP BY i.id, i."order", i.type, i.question, i.points ORDER BY i."order", i.id""", f,
-                 quiz_id=quiz_id)
+        GROUP BY i.id, i."order", i.type, i.question, i.points ORDER BY i."order", i.id""",
+        f,
+        quiz_id=quiz_id,
+    )
 
 
 # --- pre-computed course_analytics ---------------------------------------------------------
 
+
 def course_analytics_rows(f: Filters) -> list[dict]:
     """The pre-computed per-course figures (all time) for the courses in scope, largest first."""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT c.id AS course_id, c.title, ca."totalEnrollments" AS total_enrollments,
                ca."activeEnrollments" AS active_enrollments,
                ca."completionRate" AS completion_rate, ca."averageProgress" AS average_progress,
                ca."totalRevenue" AS total_revenue, ca."lastCalculatedAt" AS last_calculated_at
         FROM course_analytics ca JOIN courses c ON c.id = ca."courseId"
-        WHERE {course_scope('c.id', f)}
-        ORDER BY ca."totalEnrollments" DESC, c.title, c.id LIMIT :top""", f)
+        WHERE {course_scope("c.id", f)}
+        ORDER BY ca."totalEnrollments" DESC, c.title, c.id LIMIT :top""",
+        f,
+    )
 
 
 def course_analytics_freshness(f: Filters) -> dict:
     """When the courses in scope were last calculated (oldest, newest) and how many have no row."""
-    return fetch_one(f"""
+    return fetch_one(
+        f"""
         SELECT min(ca."lastCalculatedAt") AS oldest, max(ca."lastCalculatedAt") AS newest,
                count(ca.id) AS calculated, count(*) - count(ca.id) AS missing
         FROM courses c LEFT JOIN course_analytics ca ON ca."courseId" = c.id
-        WHERE {course_scope('c.id', f)}""", f)
+        WHERE {course_scope("c.id", f)}""",
+        f,
+    )

@@ -1,4 +1,5 @@
 """`flask analytics refresh`: course_analytics in one set-based statement, then the rollups."""
+
 import time
 
 import click
@@ -105,5 +106,7 @@ def refresh_command() -> None:
     clock.show(next(reversed(clock.totals)))
     total = time.perf_counter() - started
     courses = clock.totals["course_analytics"]
-    click.echo(f"Updated {count} courses in {courses:.2f} s; rebuilt the dashboards' rollups "
-               f"in {total - courses:.2f} s ({total:.2f} s in all).")
+    click.echo(
+        f"Updated {count} courses in {courses:.2f} s; rebuilt the dashboards' rollups "
+        f"in {total - courses:.2f} s ({total:.2f} s in all)."
+    )

@@ -7,6 +7,7 @@ distributions. `flask analytics refresh` and the admin button rebuild every tabl
 old one and swap them in at the end, in one transaction: readers see the previous figures
 until it commits, and no replaced rows are left behind to vacuum.
 """
+
 import time
 
 from sqlalchemy import BigInteger, Column, Date, Double, Numeric, Table, Text, text
@@ -18,49 +19,75 @@ from lms.db import db
 # Per course (or quiz), day and month: one table per family of facts, each dated by its own
 # column. (table, id column, {measure: type}, the day rows from a staged aggregate.)
 FAMILIES = [
-    ("analytics_course_sales", "courseId",
-     {"sales": BigInteger, "revenue": Numeric, "refunds": BigInteger, "refunded": Numeric},
-     """SELECT day, "courseId",
+    (
+        "analytics_course_sales",
+        "courseId",
+        {"sales": BigInteger, "revenue": Numeric, "refunds": BigInteger, "refunded": Numeric},
+        """SELECT day, "courseId",
                coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
                coalesce(sum(amount) FILTER (WHERE status = 'COMPLETED'), 0),
                coalesce(sum(n) FILTER (WHERE status = 'REFUNDED'), 0),
                coalesce(sum(amount) FILTER (WHERE status = 'REFUNDED'), 0)
         FROM staged_sales
-        WHERE currency = :currency AND status IN ('COMPLETED', 'REFUNDED') GROUP BY 1, 2"""),
-    ("analytics_course_enrollments", "courseId",
-     {"enrollments": BigInteger, "completed": BigInteger, "progressCount": BigInteger,
-      "progressSum": BigInteger},
-     """SELECT day, "courseId", sum(n), coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
+        WHERE currency = :currency AND status IN ('COMPLETED', 'REFUNDED') GROUP BY 1, 2""",
+    ),
+    (
+        "analytics_course_enrollments",
+        "courseId",
+        {
+            "enrollments": BigInteger,
+            "completed": BigInteger,
+            "progressCount": BigInteger,
+            "progressSum": BigInteger,
+        },
+        """SELECT day, "courseId", sum(n), coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
                sum(progress_n), sum(progress_sum)
-        FROM staged_enrolled GROUP BY 1, 2"""),
-    ("analytics_course_activity", "courseId",
-     {"students": BigInteger, "progressSum": BigInteger, "finished": BigInteger},
-     """SELECT day, "courseId", sum(n), sum(progress_sum),
+        FROM staged_enrolled GROUP BY 1, 2""",
+    ),
+    (
+        "analytics_course_activity",
+        "courseId",
+        {"students": BigInteger, "progressSum": BigInteger, "finished": BigInteger},
+        """SELECT day, "courseId", sum(n), sum(progress_sum),
                coalesce(sum(n) FILTER (WHERE bin = 11), 0)
-        FROM staged_active GROUP BY 1, 2"""),
-    ("analytics_quiz_attempts", "quizId",
-     {"attempts": BigInteger, "passed": BigInteger, "scoreSum": Numeric},
-     """SELECT day, "quizId", sum(n), coalesce(sum(n) FILTER (WHERE passed), 0), sum(score_sum)
-        FROM staged_attempts GROUP BY 1, 2"""),
+        FROM staged_active GROUP BY 1, 2""",
+    ),
+    (
+        "analytics_quiz_attempts",
+        "quizId",
+        {"attempts": BigInteger, "passed": BigInteger, "scoreSum": Numeric},
+        """SELECT day, "quizId", sum(n), coalesce(sum(n) FILTER (WHERE passed), 0), sum(score_sum)
+        FROM staged_attempts GROUP BY 1, 2""",
+    ),
 ]
 
 # Declared on the app's metadata so the models-versus-migrations check sees them.
 DAILY = Table(
-    "analytics_daily", db.metadata,
-    Column("metric", Text, primary_key=True), Column("day", Date, primary_key=True),
-    Column("key", Text, primary_key=True), Column("n", BigInteger, nullable=False),
-    Column("m", BigInteger, nullable=False), Column("amount", Numeric, nullable=False),
+    "analytics_daily",
+    db.metadata,
+    Column("metric", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("m", BigInteger, nullable=False),
+    Column("amount", Numeric, nullable=False),
     prefixes=["UNLOGGED"],
 )
 FAMILY_TABLES = [
-    Table(name, db.metadata, Column("grain", Text, primary_key=True),
-          Column("period", Date, primary_key=True), Column(entity, Text, primary_key=True),
-          *(Column(column, kind, nullable=False) for column, kind in measures.items()),
-          prefixes=["UNLOGGED"])
+    Table(
+        name,
+        db.metadata,
+        Column("grain", Text, primary_key=True),
+        Column("period", Date, primary_key=True),
+        Column(entity, Text, primary_key=True),
+        *(Column(column, kind, nullable=False) for column, kind in measures.items()),
+        prefixes=["UNLOGGED"],
+    )
     for name, entity, measures, _sql in FAMILIES
 ]
 REFRESHES = Table(
-    "analytics_refreshes", db.metadata,
+    "analytics_refreshes",
+    db.metadata,
     Column("name", Text, primary_key=True),
     Column("refreshedAt", TIMESTAMP(precision=3), nullable=False),
     Column("seconds", Double, nullable=False),
@@ -87,7 +114,7 @@ STAGING = [
                sum("progressPercent") AS progress_sum
         FROM course_progress GROUP BY 1, 2, 3""",
     f"""CREATE TEMP TABLE staged_attempts ON COMMIT DROP AS
-        SELECT CAST("startedAt" AS date) AS day, "quizId", {score_bin('score')} AS bin, passed,
+        SELECT CAST("startedAt" AS date) AS day, "quizId", {score_bin("score")} AS bin, passed,
                count(*) AS n, sum(CAST(score AS numeric)) AS score_sum
         FROM quiz_attempts GROUP BY 1, 2, 3, 4""",
 ]
@@ -143,12 +170,20 @@ def family_fill(table: str, entity: str, measures: dict, day_rows: str) -> list[
 
 # table -> (primary key columns, statements filling the table named by their argument)
 REBUILT = {
-    "analytics_daily": ("metric, day, key", lambda t: [
-        f"INSERT INTO {t} (metric, day, key, n, m, amount) "
-        f"SELECT * FROM ({DAILY_METRICS}) metrics ORDER BY 1, 2, 3"]),
-    **{name: (f'grain, period, "{entity}"',
-              lambda t, spec=(entity, measures, rows): family_fill(t, *spec))
-       for name, entity, measures, rows in FAMILIES},
+    "analytics_daily": (
+        "metric, day, key",
+        lambda t: [
+            f"INSERT INTO {t} (metric, day, key, n, m, amount) "
+            f"SELECT * FROM ({DAILY_METRICS}) metrics ORDER BY 1, 2, 3"
+        ],
+    ),
+    **{
+        name: (
+            f'grain, period, "{entity}"',
+            lambda t, spec=(entity, measures, rows): family_fill(t, *spec),
+        )
+        for name, entity, measures, rows in FAMILIES
+    },
 }
 
 
@@ -156,19 +191,23 @@ def rebuild(table: str, key: str, fill) -> list[tuple[str, str]]:
     """Build the next version of a table beside it, without an index while it fills (bulk
     loading then indexing is several times faster than updating the index row by row)."""
     step, new = table.removeprefix("analytics_"), f"{table}_next"
-    return [(step, f"DROP TABLE IF EXISTS {new}"),
-            (step, f"CREATE UNLOGGED TABLE {new} (LIKE {table} INCLUDING DEFAULTS)"),
-            *((step, sql) for sql in fill(new)),
-            (step, f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({key})"),
-            (step, f"ANALYZE {new}")]
+    return [
+        (step, f"DROP TABLE IF EXISTS {new}"),
+        (step, f"CREATE UNLOGGED TABLE {new} (LIKE {table} INCLUDING DEFAULTS)"),
+        *((step, sql) for sql in fill(new)),
+        (step, f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY ({key})"),
+        (step, f"ANALYZE {new}"),
+    ]
 
 
 def swap(table: str) -> list[tuple[str, str]]:
     """Put the new version in place. Its lock is held from here to the commit only, so readers
     wait milliseconds, not the whole refresh (a TRUNCATE or DELETE would hold them longer)."""
-    return [("swap", f"DROP TABLE {table}"),
-            ("swap", f"ALTER TABLE {table}_next RENAME TO {table}"),
-            ("swap", f"ALTER TABLE {table} RENAME CONSTRAINT {table}_next_pkey TO {table}_pkey")]
+    return [
+        ("swap", f"DROP TABLE {table}"),
+        ("swap", f"ALTER TABLE {table}_next RENAME TO {table}"),
+        ("swap", f"ALTER TABLE {table} RENAME CONSTRAINT {table}_next_pkey TO {table}_pkey"),
+    ]
 
 
 STATEMENTS = [
@@ -180,8 +219,11 @@ STATEMENTS = [
     *(("staging", sql) for sql in STAGING),
     # Temporary tables get no statistics of their own; without them the plans go wrong.
     ("staging", "ANALYZE " + ", ".join(STAGED)),
-    *(statement for table, (key, fill) in REBUILT.items() for statement in
-      rebuild(table, key, fill)),
+    *(
+        statement
+        for table, (key, fill) in REBUILT.items()
+        for statement in rebuild(table, key, fill)
+    ),
     *(statement for table in REBUILT for statement in swap(table)),
 ]
 
@@ -194,12 +236,15 @@ def refresh_rollups(session, now, currency: str, echo=None) -> None:
         session.execute(text(sql), {"currency": currency})
         if echo is not None:
             echo(step, time.perf_counter() - started)
-    session.execute(text("""
+    session.execute(
+        text("""
         INSERT INTO analytics_refreshes (name, "refreshedAt", seconds)
         VALUES ('rollups', CAST(:now AS timestamp(3)), :seconds)
         ON CONFLICT (name) DO UPDATE
         SET "refreshedAt" = EXCLUDED."refreshedAt", seconds = EXCLUDED.seconds
-    """), {"now": now, "seconds": time.perf_counter() - began})
+    """),
+        {"now": now, "seconds": time.perf_counter() - began},
+    )
 
 
 # Below this many enrollments every all-courses figure is fast live, and live is never stale.
@@ -208,12 +253,14 @@ USE_FROM_ENROLLMENTS = 50_000
 
 def worth_reading(session, threshold: int = USE_FROM_ENROLLMENTS) -> bool:
     """Whether the platform is large enough for the rollups (the planner's row estimate)."""
-    estimate = session.execute(text(
-        "SELECT reltuples FROM pg_class WHERE oid = CAST('enrollments' AS regclass)")).scalar()
+    estimate = session.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = CAST('enrollments' AS regclass)")
+    ).scalar()
     return max(estimate or 0, 0) >= threshold  # -1: never analyzed
 
 
 def refreshed_at(session):
     """When the rollups were last rebuilt, or None if never (then the dashboards stay live)."""
-    return session.execute(text(
-        "SELECT \"refreshedAt\" FROM analytics_refreshes WHERE name = 'rollups'")).scalar()
+    return session.execute(
+        text("SELECT \"refreshedAt\" FROM analytics_refreshes WHERE name = 'rollups'")
+    ).scalar()

@@ -1,4 +1,5 @@
 """The dashboard pages (Analytics menu): read the filters, call the queries, render the figures."""
+
 import logging
 from dataclasses import replace
 from decimal import Decimal
@@ -99,18 +100,25 @@ class Dashboard(StaffPage):
         instructor = current_user.user_id if current_user.is_instructor else None
         base = Filters(start=start, end=end, preset=preset, instructor_id=instructor, now=now)
         courses = queries.course_choices(base)
-        course_id = pick_choice(request.args.get("course"), {c["id"] for c in courses},
-                                "course", messages)
+        course_id = pick_choice(
+            request.args.get("course"), {c["id"] for c in courses}, "course", messages
+        )
         return replace(base, course_id=course_id), messages, courses
 
-    def show(self, f: Filters, messages: list[str], courses: list[dict], figures: dict,
-             **context):
+    def show(self, f: Filters, messages: list[str], courses: list[dict], figures: dict, **context):
         context.setdefault("as_of", None)
         return self.render(
-            self.template, f=f, messages=messages, courses=courses, presets=PRESETS,
+            self.template,
+            f=f,
+            messages=messages,
+            courses=courses,
+            presets=PRESETS,
             figures={name: fig.to_json() for name, fig in figures.items()},
             plotly_url=url_for("analytics_courses.plotly_js", v=get_plotlyjs_version()),
-            money=money, percent=percent, **context)
+            money=money,
+            percent=percent,
+            **context,
+        )
 
 
 def course_title(courses: list[dict], course_id: str | None) -> str | None:
@@ -128,22 +136,44 @@ class RevenueDashboard(Dashboard):
         statuses = q.transactions_by_status(f)
         series = q.revenue_series(f)
         by_course = q.revenue_by_course(f)
-        completed = next((s for s in statuses if s["status"] == "COMPLETED"
-                          and s["currency"] == queries.REVENUE_CURRENCY), {})
-        refunded = next((s for s in statuses if s["status"] == "REFUNDED"
-                         and s["currency"] == queries.REVENUE_CURRENCY), {})
+        completed = next(
+            (
+                s
+                for s in statuses
+                if s["status"] == "COMPLETED" and s["currency"] == queries.REVENUE_CURRENCY
+            ),
+            {},
+        )
+        refunded = next(
+            (
+                s
+                for s in statuses
+                if s["status"] == "REFUNDED" and s["currency"] == queries.REVENUE_CURRENCY
+            ),
+            {},
+        )
         figures = {
             "revenue": charts.revenue_over_time(series, f.bucket),
             "by_course": charts.revenue_by_course(by_course),
             "status": charts.status_breakdown(statuses),
         }
         return self.show(
-            f, messages, courses, figures, as_of=as_of, months=months, completed=completed,
-            refunded=refunded, statuses=statuses, by_course=by_course[:10],
+            f,
+            messages,
+            courses,
+            figures,
+            as_of=as_of,
+            months=months,
+            completed=completed,
+            refunded=refunded,
+            statuses=statuses,
+            by_course=by_course[:10],
             month_change=change(months["this_month"], months["last_month_to_date"]),
-            pending=queries.pending_payments(f), pending_count=queries.pending_payments_count(f),
+            pending=queries.pending_payments(f),
+            pending_count=queries.pending_payments_count(f),
             transaction_url=details_url("transaction", "transaction"),
-            user_url=details_url("user", "user"))
+            user_url=details_url("user", "user"),
+        )
 
 
 class EnrollmentDashboard(Dashboard):
@@ -166,11 +196,19 @@ class EnrollmentDashboard(Dashboard):
             "cohorts": charts.cohort_completion(q.completion_by_cohort(f)),
             "refunds": charts.refunds_by_progress(q.refunds_by_progress(f)),
         }
-        return self.show(f, messages, courses, figures, as_of=as_of,
-                         totals=totals,
-                         durations=durations[0] if durations else {}, funnel_title=funnel_title,
-                         drop=charts.biggest_drop(funnel), funnel=funnel,
-                         freshness=queries.course_analytics_freshness(f))
+        return self.show(
+            f,
+            messages,
+            courses,
+            figures,
+            as_of=as_of,
+            totals=totals,
+            durations=durations[0] if durations else {},
+            funnel_title=funnel_title,
+            drop=charts.biggest_drop(funnel),
+            funnel=funnel,
+            freshness=queries.course_analytics_freshness(f),
+        )
 
 
 class ProgressDashboard(Dashboard):
@@ -189,13 +227,21 @@ class ProgressDashboard(Dashboard):
             "by_course": charts.progress_by_course(by_course),
             "lessons": charts.lesson_engagement(lessons, lesson_title),
         }
-        return self.show(f, messages, courses, figures, as_of=as_of,
-                         totals=q.progress_totals(f), at_risk=queries.at_risk_students(f),
-                         at_risk_count=queries.at_risk_count(f),
-                         at_risk_cap=queries.AT_RISK_COUNT_CAP,
-                         lessons=lessons, lesson_title=lesson_title,
-                         user_url=details_url("user", "user"),
-                         enrollment_url=details_url("enrollment", "enrollment"))
+        return self.show(
+            f,
+            messages,
+            courses,
+            figures,
+            as_of=as_of,
+            totals=q.progress_totals(f),
+            at_risk=queries.at_risk_students(f),
+            at_risk_count=queries.at_risk_count(f),
+            at_risk_cap=queries.AT_RISK_COUNT_CAP,
+            lessons=lessons,
+            lesson_title=lesson_title,
+            user_url=details_url("user", "user"),
+            enrollment_url=details_url("enrollment", "enrollment"),
+        )
 
 
 class PeopleDashboard(Dashboard):
@@ -221,8 +267,10 @@ class AssessmentDashboard(Dashboard):
             found = queries.quiz_in_scope(f, wanted[:200])
             if found:
                 return found
-            messages.append("There is no quiz with that id among the ones you can see; "
-                            "the quiz filter was ignored.")
+            messages.append(
+                "There is no quiz with that id among the ones you can see; "
+                "the quiz filter was ignored."
+            )
         return quizzes[0] if quizzes else None
 
     @expose("/")
@@ -230,8 +278,11 @@ class AssessmentDashboard(Dashboard):
         f, messages, courses = self.read_filters()
         q, as_of = figures_source(f)
         pass_rates = q.quiz_pass_rates(f)
-        quizzes = queries.course_quizzes(f) if f.course_id else [
-            {"id": r["quiz_id"], "title": r["title"]} for r in pass_rates]
+        quizzes = (
+            queries.course_quizzes(f)
+            if f.course_id
+            else [{"id": r["quiz_id"], "title": r["title"]} for r in pass_rates]
+        )
         quiz = self.pick_quiz(f, quizzes, messages)
         items = queries.item_analysis(f, quiz["id"]) if quiz else []
         if quiz and quiz["id"] not in {choice["id"] for choice in quizzes}:
@@ -242,9 +293,18 @@ class AssessmentDashboard(Dashboard):
             "attempts": charts.attempts_per_student(q.attempts_per_student(f)),
             "items": charts.item_analysis(items, quiz["title"] if quiz else None),
         }
-        return self.show(f, messages, courses, figures, as_of=as_of,
-                         totals=q.assessment_totals(f), quizzes=quizzes, quiz=quiz, items=items,
-                         reading=item_reading)
+        return self.show(
+            f,
+            messages,
+            courses,
+            figures,
+            as_of=as_of,
+            totals=q.assessment_totals(f),
+            quizzes=quizzes,
+            quiz=quiz,
+            items=items,
+            reading=item_reading,
+        )
 
 
 class CourseSummary(Dashboard):
@@ -256,9 +316,16 @@ class CourseSummary(Dashboard):
     def index(self):
         f, messages, courses = self.read_filters()
         rows = queries.course_analytics_rows(f)
-        return self.show(f, messages, courses, {"courses": charts.course_analytics(rows)},
-                         rows=rows, freshness=queries.course_analytics_freshness(f),
-                         rollups_at=refreshed_at(db.session), rollups_from=rollup_threshold())
+        return self.show(
+            f,
+            messages,
+            courses,
+            {"courses": charts.course_analytics(rows)},
+            rows=rows,
+            freshness=queries.course_analytics_freshness(f),
+            rollups_at=refreshed_at(db.session),
+            rollups_from=rollup_threshold(),
+        )
 
     @expose("/plotly.min.js")
     def plotly_js(self):
@@ -287,18 +354,21 @@ class AnalyticsRefresh(StaffPage):
         started = utcnow()
         try:
             count = refresh_everything(db.session, started)
-            audit.record("refresh", "course_analytics",
-                         details={"courses": count, "rollups": True})
+            audit.record("refresh", "course_analytics", details={"courses": count, "rollups": True})
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()
             log.exception("analytics refresh failed")
-            flash("The recalculation failed and nothing was changed; the error was logged.",
-                  "error")
+            flash(
+                "The recalculation failed and nothing was changed; the error was logged.", "error"
+            )
             return redirect(summary)
         seconds = (utcnow() - started).total_seconds()
-        flash(f"Course analytics and the dashboards' rollups recalculated ({count} courses) "
-              f"in {seconds:.1f} s.", "success")
+        flash(
+            f"Course analytics and the dashboards' rollups recalculated ({count} courses) "
+            f"in {seconds:.1f} s.",
+            "success",
+        )
         return redirect(same_site(request.form.get("next"), summary))
 
 
@@ -316,5 +386,8 @@ def register(admin) -> None:
     """New view instances for this Admin (views keep per-app state)."""
     for view, name, endpoint, path in PAGES:
         admin.add_view(view(name=name, endpoint=endpoint, url=f"/admin/analytics/{path}"))
-    admin.add_view(AnalyticsRefresh(name="Refresh analytics", endpoint="analytics_refresh",
-                                     url="/admin/analytics/refresh"))
+    admin.add_view(
+        AnalyticsRefresh(
+            name="Refresh analytics", endpoint="analytics_refresh", url="/admin/analytics/refresh"
+        )
+    )

@@ -1,4 +1,5 @@
 """Staff accounts: who may sign in, checking a password, setting passwords and roles."""
+
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
@@ -53,7 +54,8 @@ def normalise_email(email: str) -> str:
 
 def _staff_row(where):
     return db.session.execute(
-        select(User, StaffCredential).join(StaffCredential, StaffCredential.user_id == User.id)
+        select(User, StaffCredential)
+        .join(StaffCredential, StaffCredential.user_id == User.id)
         .where(where)
     ).first()
 
@@ -74,9 +76,14 @@ def digest(token: str) -> str:
 def start_session(staff: StaffUser, user_agent: str | None, address: str | None) -> StaffUser:
     """A new server-side session for a person who just proved who they are. Commits."""
     token = secrets.token_urlsafe(32)
-    db.session.add(AdminSession(id=digest(token), user_id=staff.user_id,
-                                user_agent=(user_agent or "")[:300] or None,
-                                address=(address or "")[:100] or None))
+    db.session.add(
+        AdminSession(
+            id=digest(token),
+            user_id=staff.user_id,
+            user_agent=(user_agent or "")[:300] or None,
+            address=(address or "")[:100] or None,
+        )
+    )
     db.session.commit()
     return replace(staff, session_token=token)
 
@@ -87,37 +94,48 @@ def load_staff(token: str) -> StaffUser | None:
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
-        select(AdminSession, User).join(User, User.id == AdminSession.user_id)
-        .where(AdminSession.id == digest(token))).first()
+        select(AdminSession, User)
+        .join(User, User.id == AdminSession.user_id)
+        .where(AdminSession.id == digest(token))
+    ).first()
     if row is None:
         return None
     record, user = row
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     oldest = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    if record.revoked_at or now - record.last_seen_at > idle or now - record.created_at > oldest \
-            or user.role not in STAFF_ROLES:
+    if (
+        record.revoked_at
+        or now - record.last_seen_at > idle
+        or now - record.created_at > oldest
+        or user.role not in STAFF_ROLES
+    ):
         return None
     if now - record.last_seen_at > SEEN_EVERY:
         # Its own short transaction: the request's session may be in the middle of its work.
         with db.engine.begin() as conn:
-            conn.execute(update(AdminSession).where(AdminSession.id == record.id)
-                         .values(last_seen_at=now))
+            conn.execute(
+                update(AdminSession).where(AdminSession.id == record.id).values(last_seen_at=now)
+            )
     return _to_staff(user, session_token=token)
 
 
 def end_session(token: str) -> None:
     """Sign this browser out on the server (a copied cookie stops working). Caller commits."""
-    db.session.execute(update(AdminSession).where(AdminSession.id == digest(token),
-                                                  AdminSession.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        update(AdminSession)
+        .where(AdminSession.id == digest(token), AdminSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def end_all_sessions(user_id: str) -> int:
     """Sign the person out everywhere; returns how many sessions ended. Caller commits."""
-    return db.session.execute(update(AdminSession).where(AdminSession.user_id == user_id,
-                                                         AdminSession.revoked_at.is_(None))
-                              .values(revoked_at=utcnow())).rowcount
+    return db.session.execute(
+        update(AdminSession)
+        .where(AdminSession.user_id == user_id, AdminSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    ).rowcount
 
 
 def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | None]:
@@ -161,5 +179,6 @@ def check_password(user_id: str, password: str) -> bool:
 
 
 def count_admins() -> int:
-    return db.session.scalar(select(func.count()).select_from(User)
-                             .where(User.role == UserRole.ADMIN))
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == UserRole.ADMIN)
+    )

@@ -1,4 +1,5 @@
 """`flask user …`: give staff credentials, reset passwords, change roles."""
+
 import sys
 
 import click
@@ -39,8 +40,12 @@ def existing_user(email: str) -> User:
 
 @user_group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(STAFF_ROLE_NAMES, case_sensitive=False), required=True,
-              help="ADMIN or INSTRUCTOR.")
+@click.option(
+    "--role",
+    type=click.Choice(STAFF_ROLE_NAMES, case_sensitive=False),
+    required=True,
+    help="ADMIN or INSTRUCTOR.",
+)
 @click.option("--name", default=None, help="Display name (new users only).")
 def create_user(email: str, role: str, name: str | None):
     """Create EMAIL as a staff user, or give an existing user this role and a password."""
@@ -57,8 +62,9 @@ def create_user(email: str, role: str, name: str | None):
     db.session.flush()
     accounts.set_password(user, password)
     db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} {email} ({user.role.value}); "
-               "they can sign in now.")
+    click.echo(
+        f"{'Created' if created else 'Updated'} {email} ({user.role.value}); they can sign in now."
+    )
 
 
 @user_group.command("set-password")
@@ -78,8 +84,14 @@ def set_role(email: str, role: str):
     """Change EMAIL's role to STUDENT, INSTRUCTOR or ADMIN (never demotes the last admin)."""
     user = existing_user(email)
     new_role = UserRole(role.upper())
-    if user.role is UserRole.ADMIN and new_role is not UserRole.ADMIN and accounts.count_admins() <= 1:
-        raise click.ClickException(f"{user.email} is the last admin; make someone else admin first.")
+    if (
+        user.role is UserRole.ADMIN
+        and new_role is not UserRole.ADMIN
+        and accounts.count_admins() <= 1
+    ):
+        raise click.ClickException(
+            f"{user.email} is the last admin; make someone else admin first."
+        )
     user.role = new_role
     accounts.end_all_sessions(user.id)  # signed in again, with what the new role allows
     db.session.commit()

@@ -1,4 +1,5 @@
 """Who may call the endpoints that are not admin views (admin views declare their own)."""
+
 from lms.models import UserRole
 
 PUBLIC = "public"

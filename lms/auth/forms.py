@@ -1,4 +1,5 @@
 """Sign-in and change-password forms (Flask-WTF: CSRF field `csrf_token`)."""
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -14,5 +15,8 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField("New password", validators=[DataRequired()])
     confirm_password = PasswordField(
         "New password again",
-        validators=[DataRequired(), EqualTo("new_password", message="The two new passwords differ.")],
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message="The two new passwords differ."),
+        ],
     )

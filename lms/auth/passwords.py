@@ -1,4 +1,5 @@
 """Password hashing with Argon2id (salted, memory-hard), via argon2-cffi; strength rules."""
+
 import re
 
 from argon2 import PasswordHasher

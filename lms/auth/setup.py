@@ -1,4 +1,5 @@
 """Wires Flask-Login and the auth blueprint into the app."""
+
 from datetime import timedelta
 
 from flask import Flask

@@ -5,6 +5,7 @@ must wait an exponentially growing pause since the last failure (slowed), and pa
 key is locked for LOCK_MINUTES (refused). The same rules apply to unknown emails, so the
 answers never reveal whether an email exists.
 """
+
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,15 +66,18 @@ def hold(keys: list[str]) -> None:
     parallel tries each see the failures counted before them (a burst gets no more guesses
     than a sequence). Keys are locked in one order, so two attempts never deadlock."""
     for key in sorted(keys):
-        db.session.execute(select(func.pg_advisory_xact_lock(ADVISORY_NAMESPACE,
-                                                             func.hashtext(key))))
+        db.session.execute(
+            select(func.pg_advisory_xact_lock(ADVISORY_NAMESPACE, func.hashtext(key)))
+        )
 
 
 def verdicts(keys: list[str], now: datetime | None = None) -> dict[str, Verdict]:
     """May a sign-in be attempted now, key by key?"""
     now = now or utcnow()
-    rows = {row.key: row for row in db.session.scalars(
-        select(LoginThrottle).where(LoginThrottle.key.in_(keys)))}
+    rows = {
+        row.key: row
+        for row in db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+    }
     waits = {key: _wait_for(rows[key], now) if key in rows else 0 for key in keys}
     return {key: Verdict(allowed=wait == 0, retry_after=wait) for key, wait in waits.items()}
 

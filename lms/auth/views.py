@@ -1,4 +1,5 @@
 """GET/POST /login, POST /logout, and the signed-in user's change-password page."""
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -78,8 +79,9 @@ def logout():
 def sign_out_everywhere():
     ended = accounts.end_all_sessions(current_user.user_id)
     db.session.commit()
-    return finish_session(f"You are signed out everywhere ({ended} session"
-                          f"{'s' if ended != 1 else ''} ended).")
+    return finish_session(
+        f"You are signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended)."
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -88,8 +90,9 @@ def change_password():
     form = ChangePasswordForm()
     error = None
     if form.validate_on_submit():
-        problem = passwords.password_problem(form.new_password.data, current_user.email,
-                                             current_user.name)
+        problem = passwords.password_problem(
+            form.new_password.data, current_user.email, current_user.name
+        )
         if not accounts.check_password(current_user.user_id, form.current_password.data):
             error = "The current password is not right."
         elif problem:

@@ -1,4 +1,5 @@
 """All models, one module per domain; importing this registers every table on the metadata."""
+
 from lms.models.analytics import CourseAnalytics
 from lms.models.assessments import Certificate, Question, Quiz, QuizAttempt
 from lms.models.auth import Account, Session, User, VerificationToken
@@ -11,22 +12,59 @@ from lms.models.payments import Transaction
 PLATFORM_MODELS = {
     model.__tablename__: model
     for model in (
-        Account, Session, User, VerificationToken, Course, CourseModule, Lesson, Enrollment,
-        CourseProgress, LessonProgress, Transaction, CourseAnalytics, Media, Quiz, Question,
-        QuizAttempt, Certificate,
+        Account,
+        Session,
+        User,
+        VerificationToken,
+        Course,
+        CourseModule,
+        Lesson,
+        Enrollment,
+        CourseProgress,
+        LessonProgress,
+        Transaction,
+        CourseAnalytics,
+        Media,
+        Quiz,
+        Question,
+        QuizAttempt,
+        Certificate,
     )
 }
 
 __all__ = [
-    "Account", "Session", "User", "VerificationToken", "Course", "CourseModule", "Lesson",
-    "Media", "Enrollment", "CourseProgress", "LessonProgress", "Transaction", "CourseAnalytics",
-    "Quiz", "Question", "QuizAttempt", "Certificate", "UserRole", "Difficulty",
-    "EnrollmentStatus", "PaymentStatus", "cuid", "utcnow", "PLATFORM_MODELS",
+    "PLATFORM_MODELS",
+    "Account",
+    "Certificate",
+    "Course",
+    "CourseAnalytics",
+    "CourseModule",
+    "CourseProgress",
+    "Difficulty",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Lesson",
+    "LessonProgress",
+    "Media",
+    "PaymentStatus",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "Session",
+    "Transaction",
+    "User",
+    "UserRole",
+    "VerificationToken",
+    "cuid",
+    "utcnow",
 ]
 
 # Tables the admin app owns (its own migrations, after the platform's two).
 from lms.models.access import (  # noqa: E402
-    AdminSession, FormSubmission, LoginThrottle, StaffCredential,
+    AdminSession,
+    FormSubmission,
+    LoginThrottle,
+    StaffCredential,
 )
 
 __all__ += ["AdminSession", "FormSubmission", "LoginThrottle", "StaffCredential"]

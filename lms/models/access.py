@@ -1,4 +1,8 @@
-"""App-owned sign-in tables: staff credentials and failed-login counters (no platform table changes)."""
+"""App-owned sign-in tables: staff credentials and failed-login counters.
+
+No platform table changes.
+"""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, Text
@@ -14,15 +18,18 @@ class StaffCredential(db.Model):
     __tablename__ = "admin_credentials"
 
     user_id: Mapped[str] = mapped_column(
-        "userId", Text, ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"),
+        "userId",
+        Text,
+        ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"),
         primary_key=True,
     )
     password_hash: Mapped[str] = mapped_column("passwordHash", Text, nullable=False)
     password_changed_at: Mapped[datetime] = mapped_column(
         "passwordChangedAt", Timestamp, nullable=False, default=utcnow
     )
-    created_at: Mapped[datetime] = mapped_column("createdAt", Timestamp, nullable=False,
-                                                 default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", Timestamp, nullable=False, default=utcnow
+    )
 
     user = relationship("User")
 
@@ -34,8 +41,7 @@ class LoginThrottle(db.Model):
 
     key: Mapped[str] = mapped_column(Text, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    first_failure_at: Mapped[datetime] = mapped_column("firstFailureAt", Timestamp,
-                                                       nullable=False)
+    first_failure_at: Mapped[datetime] = mapped_column("firstFailureAt", Timestamp, nullable=False)
     last_failure_at: Mapped[datetime] = mapped_column("lastFailureAt", Timestamp, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column("lockedUntil", Timestamp)
 
@@ -51,13 +57,18 @@ class AdminSession(db.Model):
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)  # sha256 of the cookie's token
     user_id: Mapped[str] = mapped_column(
-        "userId", Text, ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"),
-        nullable=False, index=True,
+        "userId",
+        Text,
+        ForeignKey("users.id", ondelete="CASCADE", onupdate="CASCADE"),
+        nullable=False,
+        index=True,
     )
-    created_at: Mapped[datetime] = mapped_column("createdAt", Timestamp, nullable=False,
-                                                 default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column("lastSeenAt", Timestamp, nullable=False,
-                                                   default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(
+        "createdAt", Timestamp, nullable=False, default=utcnow
+    )
+    last_seen_at: Mapped[datetime] = mapped_column(
+        "lastSeenAt", Timestamp, nullable=False, default=utcnow
+    )
     revoked_at: Mapped[datetime | None] = mapped_column("revokedAt", Timestamp)
     user_agent: Mapped[str | None] = mapped_column("userAgent", Text)
     address: Mapped[str | None] = mapped_column(Text)
@@ -71,5 +82,6 @@ class FormSubmission(db.Model):
 
     token: Mapped[str] = mapped_column(Text, primary_key=True)
     user_id: Mapped[str | None] = mapped_column("userId", Text)
-    submitted_at: Mapped[datetime] = mapped_column("submittedAt", Timestamp, nullable=False,
-                                                   default=utcnow, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(
+        "submittedAt", Timestamp, nullable=False, default=utcnow, index=True
+    )

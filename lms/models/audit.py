@@ -1,4 +1,5 @@
 """The app-owned audit log: every write and export done through the app, who and when."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Identity, Index, Text

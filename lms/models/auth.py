@@ -1,4 +1,5 @@
 """NextAuth's tables: users, their OAuth accounts and sessions, and verification tokens."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, Text
@@ -7,7 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.db import db
 from lms.models.common import (
     CASCADE,
-    CHILD_ROWS, Timestamp, UserRole, created_at_column, id_column, pg_enum, updated_at_column,
+    CHILD_ROWS,
+    Timestamp,
+    UserRole,
+    created_at_column,
+    id_column,
+    pg_enum,
+    updated_at_column,
 )
 
 
@@ -46,14 +53,16 @@ Index("users_createdAt_idx", User.created_at.desc())
 class Account(db.Model):
     __tablename__ = "accounts"
     __table_args__ = (
-        Index("accounts_provider_providerAccountId_key", "provider", "providerAccountId",
-              unique=True),
+        Index(
+            "accounts_provider_providerAccountId_key", "provider", "providerAccountId", unique=True
+        ),
         Index("accounts_userId_idx", "userId"),
     )
 
     id: Mapped[str] = id_column()
-    user_id: Mapped[str] = mapped_column("userId", Text, ForeignKey("users.id", **CASCADE),
-                                         nullable=False)
+    user_id: Mapped[str] = mapped_column(
+        "userId", Text, ForeignKey("users.id", **CASCADE), nullable=False
+    )
     type: Mapped[str] = mapped_column(Text, nullable=False)
     provider: Mapped[str] = mapped_column(Text, nullable=False)
     provider_account_id: Mapped[str] = mapped_column("providerAccountId", Text, nullable=False)
@@ -77,8 +86,9 @@ class Session(db.Model):
 
     id: Mapped[str] = id_column()
     session_token: Mapped[str] = mapped_column("sessionToken", Text, nullable=False)
-    user_id: Mapped[str] = mapped_column("userId", Text, ForeignKey("users.id", **CASCADE),
-                                         nullable=False)
+    user_id: Mapped[str] = mapped_column(
+        "userId", Text, ForeignKey("users.id", **CASCADE), nullable=False
+    )
     expires: Mapped[datetime] = mapped_column(Timestamp, nullable=False)
 
     user = relationship("User", back_populates="sessions")

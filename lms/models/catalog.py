@@ -1,4 +1,5 @@
 """The course catalog: courses, their modules and lessons, and media assets."""
+
 from datetime import datetime
 from decimal import Decimal
 
@@ -9,7 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.db import db
 from lms.models.common import (
     CASCADE,
-    CHILD_ROWS, Difficulty, Money, TextArray, created_at_column, id_column, pg_enum,
+    CHILD_ROWS,
+    Difficulty,
+    Money,
+    TextArray,
+    created_at_column,
+    id_column,
+    pg_enum,
     updated_at_column,
 )
 
@@ -36,14 +43,15 @@ class Course(db.Model):
     description: Mapped[str] = mapped_column(Text, nullable=False)
     slug: Mapped[str] = mapped_column(Text, nullable=False)
     price: Mapped[Decimal] = mapped_column(Money, nullable=False)
-    currency: Mapped[str] = mapped_column(Text, nullable=False, default="USD",
-                                          server_default="USD")
+    currency: Mapped[str] = mapped_column(Text, nullable=False, default="USD", server_default="USD")
     duration_hours: Mapped[int] = mapped_column("durationHours", Integer, nullable=False)
     difficulty: Mapped[Difficulty] = mapped_column(pg_enum(Difficulty), nullable=False)
-    published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
-                                            server_default=false())
-    featured: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
-                                           server_default=false())
+    published: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    featured: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     learning_objectives: Mapped[list[str] | None] = mapped_column("learningObjectives", TextArray)
     prerequisites: Mapped[list[str] | None] = mapped_column(TextArray)
     thumbnail_url: Mapped[str | None] = mapped_column("thumbnailUrl", Text)
@@ -52,15 +60,19 @@ class Course(db.Model):
     instructor_id: Mapped[str | None] = mapped_column("instructorId", Text)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
-    search_vector = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True),
-                                  deferred=True)
+    search_vector = mapped_column(
+        TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True
+    )
 
     instructor = relationship(
-        "User", primaryjoin="foreign(Course.instructor_id) == User.id", viewonly=True,
+        "User",
+        primaryjoin="foreign(Course.instructor_id) == User.id",
+        viewonly=True,
         lazy="select",
     )
-    modules = relationship("CourseModule", back_populates="course", **CHILD_ROWS,
-                           order_by="CourseModule.order")
+    modules = relationship(
+        "CourseModule", back_populates="course", **CHILD_ROWS, order_by="CourseModule.order"
+    )
     enrollments = relationship("Enrollment", back_populates="course", **CHILD_ROWS)
     progress = relationship("CourseProgress", back_populates="course", **CHILD_ROWS)
 
@@ -68,12 +80,21 @@ class Course(db.Model):
         return self.title
 
 
-Index("courses_published_featured_createdAt_idx", Course.published, Course.featured,
-      Course.created_at.desc())
+Index(
+    "courses_published_featured_createdAt_idx",
+    Course.published,
+    Course.featured,
+    Course.created_at.desc(),
+)
 Index("courses_createdAt_idx", Course.created_at.desc())
 # PHASE 4 partial index: the public catalog only ever lists published courses.
-Index("courses_published_catalog_idx", Course.featured.desc(), Course.difficulty,
-      Course.created_at.desc(), postgresql_where=text("published = true"))
+Index(
+    "courses_published_catalog_idx",
+    Course.featured.desc(),
+    Course.difficulty,
+    Course.created_at.desc(),
+    postgresql_where=text("published = true"),
+)
 
 
 class CourseModule(db.Model):
@@ -81,8 +102,9 @@ class CourseModule(db.Model):
     __table_args__ = (Index("course_modules_courseId_order_idx", "courseId", "order"),)
 
     id: Mapped[str] = id_column()
-    course_id: Mapped[str] = mapped_column("courseId", Text, ForeignKey("courses.id", **CASCADE),
-                                           nullable=False)
+    course_id: Mapped[str] = mapped_column(
+        "courseId", Text, ForeignKey("courses.id", **CASCADE), nullable=False
+    )
     title: Mapped[str] = mapped_column(Text, nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False)
     order: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -93,8 +115,7 @@ class CourseModule(db.Model):
     updated_at: Mapped[datetime] = updated_at_column()
 
     course = relationship("Course", back_populates="modules")
-    lessons = relationship("Lesson", back_populates="module", **CHILD_ROWS,
-                           order_by="Lesson.order")
+    lessons = relationship("Lesson", back_populates="module", **CHILD_ROWS, order_by="Lesson.order")
 
     def __str__(self) -> str:
         return self.title

@@ -1,4 +1,5 @@
 """Column types, id generation and timestamps shared by every model, shaped as Prisma makes them."""
+
 import enum
 import os
 import secrets
@@ -58,8 +59,12 @@ def utcnow() -> datetime:
 
 def pg_enum(python_enum: type[enum.Enum]) -> Enum:
     """A PostgreSQL enum type named exactly like the Prisma enum (e.g. "UserRole")."""
-    return Enum(python_enum, name=python_enum.__name__, create_type=False,
-                values_callable=lambda members: [m.name for m in members])
+    return Enum(
+        python_enum,
+        name=python_enum.__name__,
+        create_type=False,
+        values_callable=lambda members: [m.name for m in members],
+    )
 
 
 # Prisma's `onDelete: Cascade` (and its default onUpdate) on every @relation foreign key.
@@ -79,8 +84,13 @@ def id_column():
 
 def created_at_column():
     """`createdAt DateTime @default(now())`."""
-    return mapped_column("createdAt", Timestamp, nullable=False, default=utcnow,
-                         server_default=func.current_timestamp())
+    return mapped_column(
+        "createdAt",
+        Timestamp,
+        nullable=False,
+        default=utcnow,
+        server_default=func.current_timestamp(),
+    )
 
 
 def updated_at_column():
@@ -118,7 +128,23 @@ class PaymentStatus(str, enum.Enum):
 ALL_ENUMS = (UserRole, Difficulty, EnrollmentStatus, PaymentStatus)
 
 __all__ = [
-    "Timestamp", "Money", "TextArray", "Json", "String", "Text", "cuid", "utcnow", "pg_enum",
-    "CASCADE", "CHILD_ROWS", "id_column", "created_at_column", "updated_at_column", "UserRole",
-    "Difficulty", "EnrollmentStatus", "PaymentStatus", "ALL_ENUMS",
+    "ALL_ENUMS",
+    "CASCADE",
+    "CHILD_ROWS",
+    "Difficulty",
+    "EnrollmentStatus",
+    "Json",
+    "Money",
+    "PaymentStatus",
+    "String",
+    "Text",
+    "TextArray",
+    "Timestamp",
+    "UserRole",
+    "created_at_column",
+    "cuid",
+    "id_column",
+    "pg_enum",
+    "updated_at_column",
+    "utcnow",
 ]

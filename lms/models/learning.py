@@ -1,4 +1,5 @@
 """Who is enrolled where, and how far each student has got, per course and per lesson."""
+
 from datetime import datetime
 from decimal import Decimal
 
@@ -8,13 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.db import db
 from lms.models.common import (
     CASCADE,
-    CHILD_ROWS, EnrollmentStatus, Money, PaymentStatus, Timestamp, id_column, pg_enum, utcnow,
+    CHILD_ROWS,
+    EnrollmentStatus,
+    Money,
+    PaymentStatus,
+    Timestamp,
+    id_column,
+    pg_enum,
+    utcnow,
 )
 
 
 def _now_column(name: str):
-    return mapped_column(name, Timestamp, nullable=False, default=utcnow,
-                         server_default=func.current_timestamp())
+    return mapped_column(
+        name, Timestamp, nullable=False, default=utcnow, server_default=func.current_timestamp()
+    )
 
 
 class Enrollment(db.Model):
@@ -27,24 +36,32 @@ class Enrollment(db.Model):
     )
 
     id: Mapped[str] = id_column()
-    user_id: Mapped[str] = mapped_column("userId", Text, ForeignKey("users.id", **CASCADE),
-                                         nullable=False)
-    course_id: Mapped[str] = mapped_column("courseId", Text, ForeignKey("courses.id", **CASCADE),
-                                           nullable=False)
+    user_id: Mapped[str] = mapped_column(
+        "userId", Text, ForeignKey("users.id", **CASCADE), nullable=False
+    )
+    course_id: Mapped[str] = mapped_column(
+        "courseId", Text, ForeignKey("courses.id", **CASCADE), nullable=False
+    )
     status: Mapped[EnrollmentStatus] = mapped_column(
-        pg_enum(EnrollmentStatus), nullable=False, default=EnrollmentStatus.ACTIVE,
+        pg_enum(EnrollmentStatus),
+        nullable=False,
+        default=EnrollmentStatus.ACTIVE,
         server_default="ACTIVE",
     )
     enrolled_at: Mapped[datetime] = _now_column("enrolledAt")
     completed_at: Mapped[datetime | None] = mapped_column("completedAt", Timestamp)
     expires_at: Mapped[datetime | None] = mapped_column("expiresAt", Timestamp)
     payment_status: Mapped[PaymentStatus] = mapped_column(
-        "paymentStatus", pg_enum(PaymentStatus), nullable=False, default=PaymentStatus.PENDING,
+        "paymentStatus",
+        pg_enum(PaymentStatus),
+        nullable=False,
+        default=PaymentStatus.PENDING,
         server_default="PENDING",
     )
     payment_amount: Mapped[Decimal] = mapped_column("paymentAmount", Money, nullable=False)
-    payment_currency: Mapped[str] = mapped_column("paymentCurrency", Text, nullable=False,
-                                                  default="USD", server_default="USD")
+    payment_currency: Mapped[str] = mapped_column(
+        "paymentCurrency", Text, nullable=False, default="USD", server_default="USD"
+    )
 
     user = relationship("User", back_populates="enrollments")
     course = relationship("Course", back_populates="enrollments")
@@ -59,15 +76,19 @@ class CourseProgress(db.Model):
     )
 
     id: Mapped[str] = id_column()
-    user_id: Mapped[str] = mapped_column("userId", Text, ForeignKey("users.id", **CASCADE),
-                                         nullable=False)
-    course_id: Mapped[str] = mapped_column("courseId", Text, ForeignKey("courses.id", **CASCADE),
-                                           nullable=False)
-    completed_lessons: Mapped[int] = mapped_column("completedLessons", Integer, nullable=False,
-                                                   default=0, server_default=text("0"))
+    user_id: Mapped[str] = mapped_column(
+        "userId", Text, ForeignKey("users.id", **CASCADE), nullable=False
+    )
+    course_id: Mapped[str] = mapped_column(
+        "courseId", Text, ForeignKey("courses.id", **CASCADE), nullable=False
+    )
+    completed_lessons: Mapped[int] = mapped_column(
+        "completedLessons", Integer, nullable=False, default=0, server_default=text("0")
+    )
     total_lessons: Mapped[int] = mapped_column("totalLessons", Integer, nullable=False)
-    progress_percent: Mapped[int] = mapped_column("progressPercent", Integer, nullable=False,
-                                                  default=0, server_default=text("0"))
+    progress_percent: Mapped[int] = mapped_column(
+        "progressPercent", Integer, nullable=False, default=0, server_default=text("0")
+    )
     last_accessed_at: Mapped[datetime] = _now_column("lastAccessedAt")
     started_at: Mapped[datetime] = _now_column("startedAt")
     completed_at: Mapped[datetime | None] = mapped_column("completedAt", Timestamp)
@@ -79,16 +100,22 @@ class CourseProgress(db.Model):
         # No related names here: lists would load them row by row.
         return f"{self.progress_percent}% · {self.id}"
 
-    lesson_progress = relationship("LessonProgress", back_populates="progress",
-                                   **CHILD_ROWS)
+    lesson_progress = relationship("LessonProgress", back_populates="progress", **CHILD_ROWS)
 
 
-Index("course_progress_userId_lastAccessedAt_idx", CourseProgress.user_id,
-      CourseProgress.last_accessed_at.desc())
+Index(
+    "course_progress_userId_lastAccessedAt_idx",
+    CourseProgress.user_id,
+    CourseProgress.last_accessed_at.desc(),
+)
 Index("course_progress_lastAccessedAt_idx", CourseProgress.last_accessed_at.desc())
 # PHASE 4 partial index: inactive-student queries only look at unfinished courses.
-Index("course_progress_incomplete_idx", CourseProgress.progress_percent,
-      CourseProgress.last_accessed_at.desc(), postgresql_where=text('"progressPercent" < 100'))
+Index(
+    "course_progress_incomplete_idx",
+    CourseProgress.progress_percent,
+    CourseProgress.last_accessed_at.desc(),
+    postgresql_where=text('"progressPercent" < 100'),
+)
 
 
 class LessonProgress(db.Model):
@@ -103,13 +130,16 @@ class LessonProgress(db.Model):
     progress_id: Mapped[str] = mapped_column(
         "progressId", Text, ForeignKey("course_progress.id", **CASCADE), nullable=False
     )
-    lesson_id: Mapped[str] = mapped_column("lessonId", Text, ForeignKey("lessons.id", **CASCADE),
-                                           nullable=False)
-    completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
-                                            server_default=false())
+    lesson_id: Mapped[str] = mapped_column(
+        "lessonId", Text, ForeignKey("lessons.id", **CASCADE), nullable=False
+    )
+    completed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     completed_at: Mapped[datetime | None] = mapped_column("completedAt", Timestamp)
-    watch_time_seconds: Mapped[int] = mapped_column("watchTimeSeconds", Integer, nullable=False,
-                                                    default=0, server_default=text("0"))
+    watch_time_seconds: Mapped[int] = mapped_column(
+        "watchTimeSeconds", Integer, nullable=False, default=0, server_default=text("0")
+    )
     last_watched_at: Mapped[datetime] = _now_column("lastWatchedAt")
 
     progress = relationship("CourseProgress", back_populates="lesson_progress")
@@ -118,5 +148,9 @@ class LessonProgress(db.Model):
 
 Index("lesson_progress_lastWatchedAt_idx", LessonProgress.last_watched_at.desc())
 # PHASE 4 partial index: "where did this student stop" only needs unfinished lessons.
-Index("lesson_progress_incomplete_idx", LessonProgress.progress_id,
-      LessonProgress.last_watched_at.desc(), postgresql_where=text("completed = false"))
+Index(
+    "lesson_progress_incomplete_idx",
+    LessonProgress.progress_id,
+    LessonProgress.last_watched_at.desc(),
+    postgresql_where=text("completed = false"),
+)

@@ -1,4 +1,5 @@
 """Payment records. No foreign keys: they outlive the user and course they name (audit)."""
+
 from datetime import datetime
 from decimal import Decimal
 
@@ -7,7 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import db
 from lms.models.common import (
-    Json, Money, PaymentStatus, created_at_column, id_column, pg_enum, updated_at_column,
+    Json,
+    Money,
+    PaymentStatus,
+    created_at_column,
+    id_column,
+    pg_enum,
+    updated_at_column,
 )
 
 
@@ -24,10 +31,11 @@ class Transaction(db.Model):
     user_id: Mapped[str] = mapped_column("userId", Text, nullable=False)
     course_id: Mapped[str] = mapped_column("courseId", Text, nullable=False)
     amount: Mapped[Decimal] = mapped_column(Money, nullable=False)
-    currency: Mapped[str] = mapped_column(Text, nullable=False, default="USD",
-                                          server_default="USD")
+    currency: Mapped[str] = mapped_column(Text, nullable=False, default="USD", server_default="USD")
     status: Mapped[PaymentStatus] = mapped_column(
-        pg_enum(PaymentStatus), nullable=False, default=PaymentStatus.PENDING,
+        pg_enum(PaymentStatus),
+        nullable=False,
+        default=PaymentStatus.PENDING,
         server_default="PENDING",
     )
     provider: Mapped[str] = mapped_column(Text, nullable=False)  # stripe, paypal, ...
@@ -38,10 +46,12 @@ class Transaction(db.Model):
     updated_at: Mapped[datetime] = updated_at_column()
 
     # Read-only and dangling-tolerant: a deleted user or course leaves these None.
-    user = relationship("User", primaryjoin="foreign(Transaction.user_id) == User.id",
-                        viewonly=True)
-    course = relationship("Course", primaryjoin="foreign(Transaction.course_id) == Course.id",
-                          viewonly=True)
+    user = relationship(
+        "User", primaryjoin="foreign(Transaction.user_id) == User.id", viewonly=True
+    )
+    course = relationship(
+        "Course", primaryjoin="foreign(Transaction.course_id) == Course.id", viewonly=True
+    )
 
 
 Index("transactions_userId_createdAt_idx", Transaction.user_id, Transaction.created_at.desc())

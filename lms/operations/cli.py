@@ -1,4 +1,5 @@
 """`flask enrollments expire` and `flask sessions purge`: the scheduled housekeeping."""
+
 import click
 from flask.cli import AppGroup
 
@@ -25,5 +26,7 @@ def purge_command():
     count = purge_expired_sessions()
     own = purge_admin_records()
     db.session.commit()
-    click.echo(f"Purged {count:,} expired session{'s' if count != 1 else ''} "
-               f"and {own:,} ended admin sign-in record{'s' if own != 1 else ''}.")
+    click.echo(
+        f"Purged {count:,} expired session{'s' if count != 1 else ''} "
+        f"and {own:,} ended admin sign-in record{'s' if own != 1 else ''}."
+    )

@@ -4,6 +4,7 @@ The cascade graph is read from the foreign keys in the metadata (ON DELETE CASCA
 always matches what PostgreSQL will do. References without a foreign key (payments,
 certificates, attempts, quizzes, analytics) are counted as what stays.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import Table, false, func, select, union
@@ -12,19 +13,36 @@ from lms.db import db
 
 # Columns that name a row without a foreign key: these rows stay when it is deleted.
 KEPT_REFERENCES = {
-    "users": [("transactions", "userId"), ("certificates", "userId"),
-              ("quiz_attempts", "userId"), ("courses", "instructorId")],
-    "courses": [("transactions", "courseId"), ("certificates", "courseId"),
-                ("quizzes", "courseId"), ("course_analytics", "courseId")],
+    "users": [
+        ("transactions", "userId"),
+        ("certificates", "userId"),
+        ("quiz_attempts", "userId"),
+        ("courses", "instructorId"),
+    ],
+    "courses": [
+        ("transactions", "courseId"),
+        ("certificates", "courseId"),
+        ("quizzes", "courseId"),
+        ("course_analytics", "courseId"),
+    ],
     "course_modules": [("quizzes", "moduleId")],
 }
 LABELS = {
-    "accounts": "OAuth accounts", "sessions": "sessions", "enrollments": "enrollments",
-    "course_progress": "course progress rows", "lesson_progress": "lesson progress rows",
-    "course_modules": "modules", "lessons": "lessons", "questions": "questions",
-    "quiz_attempts": "quiz attempts", "transactions": "transactions",
-    "certificates": "certificates", "quizzes": "quizzes", "course_analytics": "analytics rows",
-    "courses": "courses", "admin_credentials": "admin sign-in credentials",
+    "accounts": "OAuth accounts",
+    "sessions": "sessions",
+    "enrollments": "enrollments",
+    "course_progress": "course progress rows",
+    "lesson_progress": "lesson progress rows",
+    "course_modules": "modules",
+    "lessons": "lessons",
+    "questions": "questions",
+    "quiz_attempts": "quiz attempts",
+    "transactions": "transactions",
+    "certificates": "certificates",
+    "quizzes": "quizzes",
+    "course_analytics": "analytics rows",
+    "courses": "courses",
+    "admin_credentials": "admin sign-in credentials",
 }
 
 
@@ -40,12 +58,12 @@ class Impact:
 
 def cascade_children(table: Table) -> list[tuple[Table, object, object]]:
     """(child table, child column, parent column) for every ON DELETE CASCADE key to `table`."""
-    children = []
-    for child in db.metadata.sorted_tables:
-        for fk in child.foreign_keys:
-            if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
-                children.append((child, fk.parent, fk.column))
-    return children
+    return [
+        (child, fk.parent, fk.column)
+        for child in db.metadata.sorted_tables
+        for fk in child.foreign_keys
+        if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE"
+    ]
 
 
 def _conditions(table: Table, id_filter) -> dict[str, list]:
@@ -67,7 +85,7 @@ def count_reached(child: Table, conditions: list):
     (one OR across paths made PostgreSQL scan all of lesson_progress)."""
     if len(conditions) == 1:
         return select(func.count()).select_from(child).where(conditions[0])
-    child_pk = list(child.primary_key.columns)[0]
+    child_pk = next(iter(child.primary_key.columns))
     reached = union(*(select(child_pk).where(condition) for condition in conditions))
     return select(func.count()).select_from(reached.subquery())
 
@@ -76,7 +94,7 @@ def deleted_with(table: Table, ids: list[str]) -> list[Impact]:
     """Rows of other tables that the database deletes along with these rows."""
     if not table.primary_key.columns:
         return []  # verification_tokens (Prisma gives it no key): nothing can reference it
-    pk = list(table.primary_key.columns)[0]
+    pk = next(iter(table.primary_key.columns))
     impacts = []
     for name, conditions in _conditions(table, pk.in_(ids)).items():
         count = db.session.scalar(count_reached(db.metadata.tables[name], conditions))
@@ -90,8 +108,11 @@ def kept(table: Table, ids: list[str]) -> list[Impact]:
     impacts = []
     for name, column in KEPT_REFERENCES.get(table.name, []):
         other = db.metadata.tables[name]
-        count = db.session.scalar(select(func.count()).select_from(other)
-                                  .where(other.c[column].in_(ids) if ids else false()))
+        count = db.session.scalar(
+            select(func.count())
+            .select_from(other)
+            .where(other.c[column].in_(ids) if ids else false())
+        )
         if count:
             impacts.append(Impact(name, count))
     return impacts

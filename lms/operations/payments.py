@@ -1,4 +1,5 @@
 """Refunds: the transaction and the enrollment it paid for change together."""
+
 from sqlalchemy import select
 
 from lms import audit
@@ -13,14 +14,20 @@ def refund(transaction_id: str) -> Transaction:
     if transaction is None:
         raise OperationRefused("That transaction no longer exists.")
     if transaction.status is not PaymentStatus.COMPLETED:
-        raise OperationRefused(f"Only completed payments can be refunded; "
-                               f"{transaction.provider_txn_id or transaction.id} is "
-                               f"{transaction.status.name}.")
+        raise OperationRefused(
+            f"Only completed payments can be refunded; "
+            f"{transaction.provider_txn_id or transaction.id} is "
+            f"{transaction.status.name}."
+        )
     transaction.status = PaymentStatus.REFUNDED
     audit.record_update(transaction, operation="refund")
-    enrollment = db.session.scalar(select(Enrollment).where(
-        Enrollment.user_id == transaction.user_id, Enrollment.course_id == transaction.course_id
-    ).with_for_update())
+    enrollment = db.session.scalar(
+        select(Enrollment)
+        .where(
+            Enrollment.user_id == transaction.user_id, Enrollment.course_id == transaction.course_id
+        )
+        .with_for_update()
+    )
     if enrollment is not None:
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.payment_status = PaymentStatus.REFUNDED

@@ -1,4 +1,5 @@
 """Course progress recomputed from lesson progress, in one set-based statement."""
+
 from sqlalchemy import text
 
 from lms import audit
@@ -56,13 +57,16 @@ RETURNING cp.id, old."completedLessons", old."totalLessons", old."progressPercen
 
 def recompute(progress_ids: list[str] = (), course_ids: list[str] = ()) -> int:
     """Recompute the chosen rows (or every row of the chosen courses); returns rows changed."""
-    changed = db.session.execute(RECOMPUTE_SQL, {"ids": list(progress_ids),
-                                                 "course_ids": list(course_ids)}).all()
+    changed = db.session.execute(
+        RECOMPUTE_SQL, {"ids": list(progress_ids), "course_ids": list(course_ids)}
+    ).all()
     for row in changed:
-        audit.record("update", "course_progress", row.id,
-                     before={"completedLessons": row[1], "totalLessons": row[2],
-                             "progressPercent": row[3]},
-                     after={"completedLessons": row[4], "totalLessons": row[5],
-                            "progressPercent": row[6]},
-                     details={"operation": "recompute progress"})
+        audit.record(
+            "update",
+            "course_progress",
+            row.id,
+            before={"completedLessons": row[1], "totalLessons": row[2], "progressPercent": row[3]},
+            after={"completedLessons": row[4], "totalLessons": row[5], "progressPercent": row[6]},
+            details={"operation": "recompute progress"},
+        )
     return len(changed)

@@ -1,10 +1,14 @@
 """The spec's state diagrams for enrollment and payment statuses."""
+
 from lms.models import EnrollmentStatus, PaymentStatus
 from lms.operations import OperationRefused
 
 ENROLLMENT_MOVES = {
-    EnrollmentStatus.ACTIVE: {EnrollmentStatus.COMPLETED, EnrollmentStatus.EXPIRED,
-                              EnrollmentStatus.CANCELLED},
+    EnrollmentStatus.ACTIVE: {
+        EnrollmentStatus.COMPLETED,
+        EnrollmentStatus.EXPIRED,
+        EnrollmentStatus.CANCELLED,
+    },
 }
 PAYMENT_MOVES = {
     PaymentStatus.PENDING: {PaymentStatus.COMPLETED, PaymentStatus.FAILED},
@@ -22,10 +26,13 @@ def check_move(kind: str, status_type, moves: dict, old, new) -> None:
         return
     if allowed:
         names = " or ".join(sorted(status.name for status in allowed))
-        raise OperationRefused(f"A {kind} cannot go from {old.name} to {new.name}; "
-                               f"from {old.name} it can only become {names}.")
-    raise OperationRefused(f"A {kind} cannot go from {old.name} to {new.name}: "
-                           f"{old.name} is final.")
+        raise OperationRefused(
+            f"A {kind} cannot go from {old.name} to {new.name}; "
+            f"from {old.name} it can only become {names}."
+        )
+    raise OperationRefused(
+        f"A {kind} cannot go from {old.name} to {new.name}: {old.name} is final."
+    )
 
 
 def check_enrollment_move(old: EnrollmentStatus | None, new: EnrollmentStatus) -> None:

@@ -1,4 +1,5 @@
 """The two shapes of report: rows of one table (also exported from its list view), summaries."""
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FunctionType
@@ -62,8 +63,10 @@ class RowReport(Report):
 
     def selected(self, filters: ReportFilters) -> list:
         """The report's columns, unformatted (lms.reports.cells writes them)."""
-        exprs = [expr(filters) if isinstance(expr, FunctionType) else expr
-                 for _header, expr in self.columns]
+        exprs = [
+            expr(filters) if isinstance(expr, FunctionType) else expr
+            for _header, expr in self.columns
+        ]
         return [expr.label(f"c{i}") for i, expr in enumerate(exprs)]
 
     def with_joins(self, stmt: Select) -> Select:
@@ -92,8 +95,9 @@ class RowReport(Report):
             stmt = stmt.where(and_(*clauses))
         return self.scope(stmt, viewer).order_by(*self.order_by)
 
-    def from_list(self, list_query: Query | Select, viewer: Viewer,
-                  filters: ReportFilters) -> Select:
+    def from_list(
+        self, list_query: Query | Select, viewer: Viewer, filters: ReportFilters
+    ) -> Select:
         """The report's columns over a list view's query: its filters, search and sort kept.
 
         The list's own scoping stays, and the report's is applied again: an export never
@@ -102,8 +106,11 @@ class RowReport(Report):
         if isinstance(list_query, Query):
             # Eager loads would join tables for ORM objects the export never builds.
             list_query = list_query.enable_eagerloads(False).statement
-        stmt = list_query.limit(None).offset(None).with_only_columns(
-            *self.selected(filters), maintain_column_froms=True)
+        stmt = (
+            list_query.limit(None)
+            .offset(None)
+            .with_only_columns(*self.selected(filters), maintain_column_froms=True)
+        )
         return self.scope(self.with_joins(stmt), viewer)
 
 

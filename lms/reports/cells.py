@@ -21,8 +21,20 @@ Quoting is RFC 4180: every text field is enclosed in double quotes with inner qu
 (allowed for any field, and it tells an empty string `""` from NULL); the other kinds never
 contain a comma, quote or line break and are written bare. Lines end with CRLF.
 """
+
 from sqlalchemy import (
-    ARRAY, Boolean, DateTime, Enum, Float, Integer, Numeric, String, Text, case, cast, func,
+    ARRAY,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    case,
+    cast,
+    func,
     literal_column,
 )
 

@@ -1,4 +1,5 @@
 """`flask export REPORT`: the Reports page's CSV files, written from the command line."""
+
 import os
 import sys
 from contextlib import contextmanager
@@ -40,8 +41,12 @@ def output_file(path: str):
 @click.option("--course", metavar="SLUG", help="Only this course (required by lesson-progress).")
 @click.option("--from", "date_from", metavar="DATE", help="First day included, YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="Last day included, YYYY-MM-DD.")
-@click.option("-o", "--output", metavar="FILE",
-              help="Where to write (default REPORT-YYYY-MM-DD.csv here; '-' for stdout).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write (default REPORT-YYYY-MM-DD.csv here; '-' for stdout).",
+)
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM, which Excel likes.")
 @with_appcontext
 def export_command(report_name, course, date_from, date_to, output, bom):
@@ -56,8 +61,13 @@ def export_command(report_name, course, date_from, date_to, output, bom):
     details = {"filters": filters.for_audit(), "source": "command line", "bom": bom}
     total = count_rows(stmt)
     rows = 0
-    with output_file(output) as handle, click.progressbar(
-            length=total, label=f"{report.name}: {total} rows", file=sys.stderr) as bar:
+    with (
+        output_file(output) as handle,
+        click.progressbar(
+            length=total, label=f"{report.name}: {total} rows", file=sys.stderr
+        ) as bar,
+    ):
+
         def advance(batch: int) -> None:
             nonlocal rows
             rows += batch

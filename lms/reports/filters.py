@@ -1,4 +1,5 @@
 """Who is exporting and with which filters: parsing, validation, and the course lookup."""
+
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time
@@ -58,8 +59,9 @@ def parse_date(value: str | None, label: str) -> date | None:
     shown = value if len(value) <= 40 else value[:40] + "…"
     # date.fromisoformat also takes 20240131 and week dates; one spelling keeps URLs readable.
     if not ISO_DATE.fullmatch(value):
-        raise ReportInputError(f"{label} must be a date written YYYY-MM-DD, e.g. 2024-01-31 "
-                               f"(got {shown!r}).")
+        raise ReportInputError(
+            f"{label} must be a date written YYYY-MM-DD, e.g. 2024-01-31 (got {shown!r})."
+        )
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -75,13 +77,16 @@ def parse_slug(value: str | None) -> str | None:
     return value
 
 
-def parse_filters(course: str | None = None, date_from: str | None = None,
-                  date_to: str | None = None) -> ReportFilters:
+def parse_filters(
+    course: str | None = None, date_from: str | None = None, date_to: str | None = None
+) -> ReportFilters:
     """Filters from text (query string or command line); ReportInputError when unusable."""
-    filters = ReportFilters(course_slug=parse_slug(course),
-                            date_from=parse_date(date_from, "The start date ('from')"),
-                            date_to=parse_date(date_to, "The end date ('to')"),
-                            as_of=utcnow())
+    filters = ReportFilters(
+        course_slug=parse_slug(course),
+        date_from=parse_date(date_from, "The start date ('from')"),
+        date_to=parse_date(date_to, "The end date ('to')"),
+        as_of=utcnow(),
+    )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ReportInputError("The start date ('from') is after the end date ('to').")
     return filters

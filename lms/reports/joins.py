@@ -1,4 +1,5 @@
 """Table aliases private to reports, and how a report shows a name whose row was deleted."""
+
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 

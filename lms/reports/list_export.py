@@ -9,6 +9,7 @@ adds `/admin/<view>/export.csv` (endpoint `<view>.export_csv`). It takes the lis
 query string (`flt…`, `search`, `sort`, `desc`), plus `bom=1` for Excel. Who may call it is
 the view's read roles narrowed to the report's roles, declared through `roles_for`.
 """
+
 from flask import abort, request, url_for
 from flask_admin import expose
 
@@ -50,7 +51,20 @@ class ListExportMixin:
         report = REPORTS.get(self.export_report) or abort(404)
         args = self._get_list_extra_args()
         sort = self._get_column_by_idx(args.sort)
-        _count, query = self.get_list(0, sort[0] if sort else None, args.sort_desc, args.search,
-                                      args.filters, execute=False, page_size=0)
-        return csv_response(report, parse_filters(), current_viewer(), bom=wants_bom(),
-                            list_query=query, list_state=list_state())
+        _count, query = self.get_list(
+            0,
+            sort[0] if sort else None,
+            args.sort_desc,
+            args.search,
+            args.filters,
+            execute=False,
+            page_size=0,
+        )
+        return csv_response(
+            report,
+            parse_filters(),
+            current_viewer(),
+            bom=wants_bom(),
+            list_query=query,
+            list_state=list_state(),
+        )

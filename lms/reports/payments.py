@@ -1,4 +1,5 @@
 """Reports on money: transactions, pending payments, revenue by month and by course."""
+
 from datetime import timedelta
 
 from sqlalchemy import Integer, and_, cast, func, select
@@ -10,24 +11,35 @@ from lms.reports.joins import COURSE, USER, course_title, taught_by, user_email
 
 PENDING_AFTER = timedelta(minutes=15)
 
-TRANSACTION_JOINS = ((USER, USER.id == Transaction.user_id),
-                     (COURSE, COURSE.id == Transaction.course_id))
+TRANSACTION_JOINS = (
+    (USER, USER.id == Transaction.user_id),
+    (COURSE, COURSE.id == Transaction.course_id),
+)
 
 transactions = RowReport(
-    name="transactions", title="Transactions",
+    name="transactions",
+    title="Transactions",
     description="Every payment, with the student and course it names (kept after either is "
-                "deleted) and the provider's metadata as JSON.",
-    date_label="created", model=Transaction,
+    "deleted) and the provider's metadata as JSON.",
+    date_label="created",
+    model=Transaction,
     columns=(
-        ("transaction_id", Transaction.id), ("created_at", Transaction.created_at),
-        ("user_id", Transaction.user_id), ("user_email", user_email()),
-        ("course_id", Transaction.course_id), ("course_title", course_title()),
-        ("amount", Transaction.amount), ("currency", Transaction.currency),
-        ("status", Transaction.status), ("provider", Transaction.provider),
-        ("provider_txn_id", Transaction.provider_txn_id), ("metadata", Transaction.details),
+        ("transaction_id", Transaction.id),
+        ("created_at", Transaction.created_at),
+        ("user_id", Transaction.user_id),
+        ("user_email", user_email()),
+        ("course_id", Transaction.course_id),
+        ("course_title", course_title()),
+        ("amount", Transaction.amount),
+        ("currency", Transaction.currency),
+        ("status", Transaction.status),
+        ("provider", Transaction.provider),
+        ("provider_txn_id", Transaction.provider_txn_id),
+        ("metadata", Transaction.details),
         ("updated_at", Transaction.updated_at),
     ),
-    joins=TRANSACTION_JOINS, date_column=Transaction.created_at,
+    joins=TRANSACTION_JOINS,
+    date_column=Transaction.created_at,
     order_by=(Transaction.created_at.desc(), Transaction.id),
     instructor_scope=taught_by,
     course_filter=lambda course_id: Transaction.course_id == course_id,
@@ -35,27 +47,37 @@ transactions = RowReport(
 
 
 def minutes_pending(filters):
-    return cast(func.floor(func.extract("epoch", filters.as_of - Transaction.created_at) / 60),
-                Integer)
+    return cast(
+        func.floor(func.extract("epoch", filters.as_of - Transaction.created_at) / 60), Integer
+    )
 
 
 pending_payments = RowReport(
-    name="pending-payments", title="Pending payments",
+    name="pending-payments",
+    title="Pending payments",
     description="Payments still PENDING more than 15 minutes after they started (to retry).",
-    date_label="created", model=Transaction,
+    date_label="created",
+    model=Transaction,
     columns=(
-        ("transaction_id", Transaction.id), ("created_at", Transaction.created_at),
-        ("minutes_pending", minutes_pending), ("user_email", user_email()),
-        ("course_title", course_title()), ("amount", Transaction.amount),
-        ("currency", Transaction.currency), ("provider", Transaction.provider),
+        ("transaction_id", Transaction.id),
+        ("created_at", Transaction.created_at),
+        ("minutes_pending", minutes_pending),
+        ("user_email", user_email()),
+        ("course_title", course_title()),
+        ("amount", Transaction.amount),
+        ("currency", Transaction.currency),
+        ("provider", Transaction.provider),
         ("provider_txn_id", Transaction.provider_txn_id),
     ),
-    joins=TRANSACTION_JOINS, date_column=Transaction.created_at,
+    joins=TRANSACTION_JOINS,
+    date_column=Transaction.created_at,
     order_by=(Transaction.created_at, Transaction.id),
     instructor_scope=taught_by,
     course_filter=lambda course_id: Transaction.course_id == course_id,
-    conditions=lambda filters: (Transaction.status == PaymentStatus.PENDING,
-                                Transaction.created_at < filters.as_of - PENDING_AFTER),
+    conditions=lambda filters: (
+        Transaction.status == PaymentStatus.PENDING,
+        Transaction.created_at < filters.as_of - PENDING_AFTER,
+    ),
 )
 
 
@@ -75,11 +97,16 @@ def completed_payments(filters, viewer):
 
 def revenue_by_month_query(filters, viewer):
     # Constants written into the SQL, so GROUP BY matches the selected expression exactly.
-    month = func.to_char(func.date_trunc(sql_string("month"), Transaction.created_at),
-                         sql_string("YYYY-MM"))
+    month = func.to_char(
+        func.date_trunc(sql_string("month"), Transaction.created_at), sql_string("YYYY-MM")
+    )
     return (
-        select(month.label("month"), Transaction.currency.label("currency"),
-               func.count().label("payments"), func.sum(Transaction.amount).label("revenue"))
+        select(
+            month.label("month"),
+            Transaction.currency.label("currency"),
+            func.count().label("payments"),
+            func.sum(Transaction.amount).label("revenue"),
+        )
         .select_from(Transaction)
         .outerjoin(COURSE, COURSE.id == Transaction.course_id)
         .where(completed_payments(filters, viewer))
@@ -89,9 +116,11 @@ def revenue_by_month_query(filters, viewer):
 
 
 revenue_by_month = SummaryReport(
-    name="revenue-by-month", title="Revenue by month",
+    name="revenue-by-month",
+    title="Revenue by month",
     description="Completed payments per calendar month (UTC) and currency.",
-    date_label="paid", column_headers=("month", "currency", "payments", "revenue"),
+    date_label="paid",
+    column_headers=("month", "currency", "payments", "revenue"),
     query=revenue_by_month_query,
 )
 
@@ -99,9 +128,14 @@ revenue_by_month = SummaryReport(
 def revenue_by_course_query(filters, viewer):
     revenue = func.sum(Transaction.amount)
     return (
-        select(course_title().label("course_title"), COURSE.slug.label("course_slug"),
-               Transaction.course_id.label("course_id"), Transaction.currency.label("currency"),
-               func.count().label("payments"), revenue.label("revenue"))
+        select(
+            course_title().label("course_title"),
+            COURSE.slug.label("course_slug"),
+            Transaction.course_id.label("course_id"),
+            Transaction.currency.label("currency"),
+            func.count().label("payments"),
+            revenue.label("revenue"),
+        )
         .select_from(Transaction)
         .outerjoin(COURSE, COURSE.id == Transaction.course_id)
         .where(completed_payments(filters, viewer))
@@ -111,9 +145,10 @@ def revenue_by_course_query(filters, viewer):
 
 
 revenue_by_course = SummaryReport(
-    name="revenue-by-course", title="Revenue by course",
+    name="revenue-by-course",
+    title="Revenue by course",
     description="Completed payments per course and currency, highest revenue first.",
-    date_label="paid", column_headers=("course_title", "course_slug", "course_id", "currency",
-                                       "payments", "revenue"),
+    date_label="paid",
+    column_headers=("course_title", "course_slug", "course_id", "currency", "payments", "revenue"),
     query=revenue_by_course_query,
 )

@@ -7,6 +7,7 @@ every worker process (and every app host) counts the same slots, and closing the
 frees them: when the download ends however it ends, or when the process holding it dies and
 PostgreSQL drops its session. A limit of 0 means no limit, as for STATEMENT_TIMEOUT_MS.
 """
+
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,10 +21,14 @@ TAKE = text("""
 GIVE_BACK = text("SELECT pg_advisory_unlock(hashtext(:namespace), :n)")
 GIVE_ALL_BACK = text("SELECT pg_advisory_unlock_all()")
 
-ONE_PERSON_FULL = ("You already have {limit} CSV downloads running, the most one person may run "
-                   "at once. Wait for one of them to finish, then try again.")
-ALL_FULL = ("{limit} CSV downloads are already running, the most the server runs at once. "
-            "Please try again in a minute.")
+ONE_PERSON_FULL = (
+    "You already have {limit} CSV downloads running, the most one person may run "
+    "at once. Wait for one of them to finish, then try again."
+)
+ALL_FULL = (
+    "{limit} CSV downloads are already running, the most the server runs at once. "
+    "Please try again in a minute."
+)
 
 
 class ExportsBusy(Exception):

@@ -1,4 +1,5 @@
 """CSV bytes from a report SELECT, read in batches from a server-side cursor."""
+
 import csv
 import io
 import logging
@@ -25,9 +26,10 @@ def line_query(stmt: Select) -> Select:
 
 def cell_query(stmt: Select) -> Select:
     """`stmt` with each column as the text of its cell (what COPY … CSV is compared on)."""
-    return stmt.with_only_columns(*[cell(column).label(column.name)
-                                    for column in stmt.selected_columns],
-                                  maintain_column_froms=True)
+    return stmt.with_only_columns(
+        *[cell(column).label(column.name) for column in stmt.selected_columns],
+        maintain_column_froms=True,
+    )
 
 
 def header_line(headers: list[str], bom: bool) -> bytes:
@@ -37,11 +39,17 @@ def header_line(headers: list[str], bom: bool) -> bytes:
     return ((BOM if bom else "") + buffer.getvalue()).encode()
 
 
-def csv_chunks(engine: Engine, stmt: Select, headers: list[str], *, bom: bool = False,
-               batch_rows: int | None = None,
-               on_batch: Callable[[int], None] | None = None,
-               on_end: Callable[[int, bool], None] | None = None,
-               connection: Connection | None = None) -> Iterator[bytes]:
+def csv_chunks(
+    engine: Engine,
+    stmt: Select,
+    headers: list[str],
+    *,
+    bom: bool = False,
+    batch_rows: int | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    on_end: Callable[[int, bool], None] | None = None,
+    connection: Connection | None = None,
+) -> Iterator[bytes]:
     """Yield the header line at once, then one chunk of CSV per batch of rows.
 
     The header leaves before the query starts, so the first bytes never wait for the database.

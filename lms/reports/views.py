@@ -1,4 +1,5 @@
 """The Reports page: every report the user may download, with course and date filters."""
+
 from flask import abort, request
 from flask_admin import expose
 
@@ -17,9 +18,13 @@ class ReportsPage(StaffPage):
 
     def render_page(self, error: str | None = None, status: int = 200):
         viewer = current_viewer()
-        return self.render("reports/index.html", reports=reports_for(viewer.role),
-                           courses=course_choices(db.session, viewer), error=error,
-                           values=request.args), status
+        return self.render(
+            "reports/index.html",
+            reports=reports_for(viewer.role),
+            courses=course_choices(db.session, viewer),
+            error=error,
+            values=request.args,
+        ), status
 
     @expose("/")
     def index(self):
@@ -33,8 +38,9 @@ class ReportsPage(StaffPage):
         if viewer.role not in report.roles:
             abort(403)
         try:
-            filters = parse_filters(request.args.get("course"), request.args.get("from"),
-                                    request.args.get("to"))
+            filters = parse_filters(
+                request.args.get("course"), request.args.get("from"), request.args.get("to")
+            )
             return csv_response(report, filters, viewer, bom=wants_bom())
         except ReportInputError as error:
             # The form again, with what was typed and what to fix.

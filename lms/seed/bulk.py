@@ -1,4 +1,5 @@
 """Housekeeping around a seed: emptiness, truncation, row counts, index drop and rebuild."""
+
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -12,7 +13,7 @@ PLATFORM_TABLES = list(PLATFORM_MODELS)
 def row_counts(conn: Connection, tables: list[str] = PLATFORM_TABLES) -> dict[str, int]:
     """Exact count(*) per table, in one statement."""
     parts = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
-    return {name: count for name, count in conn.execute(text(parts))}
+    return dict(conn.execute(text(parts)).tuples().all())
 
 
 def non_empty_tables(conn: Connection) -> dict[str, int]:
@@ -44,7 +45,8 @@ def drop_for_bulk_load(conn: Connection, tables: list[str] = PLATFORM_TABLES) ->
     loading transaction: if the load fails, the rollback restores everything.
     """
     oids = "ARRAY[" + ", ".join(f"'\"{t}\"'::regclass" for t in tables) + "]"
-    fks = conn.execute(text(f"""
+    fks = conn.execute(
+        text(f"""
         SELECT conrelid::regclass::text,
                format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),
                format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname,
@@ -52,8 +54,10 @@ def drop_for_bulk_load(conn: Connection, tables: list[str] = PLATFORM_TABLES) ->
         FROM pg_constraint
         WHERE contype = 'f' AND (conrelid = ANY({oids}) OR confrelid = ANY({oids}))
         ORDER BY conrelid::regclass::text, conname
-    """)).all()
-    indexes = conn.execute(text(f"""
+    """)
+    ).all()
+    indexes = conn.execute(
+        text(f"""
         SELECT i.indrelid::regclass::text, format('DROP INDEX %s', i.indexrelid::regclass),
                pg_get_indexdef(i.indexrelid)
         FROM pg_index i
@@ -61,8 +65,11 @@ def drop_for_bulk_load(conn: Connection, tables: list[str] = PLATFORM_TABLES) ->
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                           WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
         ORDER BY i.indrelid::regclass::text, i.indexrelid::regclass::text
-    """)).all()
+    """)
+    ).all()
     for _, drop, _ in fks + indexes:
         conn.execute(text(drop))
-    return DroppedStructures(indexes=[(table, create) for table, _, create in indexes],
-                             foreign_keys=[(table, add) for table, _, add in fks])
+    return DroppedStructures(
+        indexes=[(table, create) for table, _, create in indexes],
+        foreign_keys=[(table, add) for table, _, add in fks],
+    )

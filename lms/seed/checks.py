@@ -3,6 +3,7 @@
 Set-based (joins and GROUP BY, no correlated subquery per row), so they also run on `large`.
 :anchor is the seed's "now": expiry is judged against it.
 """
+
 from datetime import datetime
 
 from sqlalchemy import text

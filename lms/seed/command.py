@@ -1,4 +1,5 @@
 """`flask seed` / `python seed.py`: load data at a named scale."""
+
 import time
 
 import click
@@ -19,11 +20,21 @@ SCALE_HELP = (
 
 
 @click.command("seed")
-@click.option("--scale", type=click.Choice(["demo", "medium", "large"]), default="demo",
-              show_default=True, help=SCALE_HELP)
-@click.option("--reset", "--force", "reset", is_flag=True,
-              help="TRUNCATE the platform's 17 tables first (and app tables that reference "
-                   "them, such as credentials): every existing row is deleted.")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "medium", "large"]),
+    default="demo",
+    show_default=True,
+    help=SCALE_HELP,
+)
+@click.option(
+    "--reset",
+    "--force",
+    "reset",
+    is_flag=True,
+    help="TRUNCATE the platform's 17 tables first (and app tables that reference "
+    "them, such as credentials): every existing row is deleted.",
+)
 @with_appcontext
 def seed_command(scale: str, reset: bool) -> None:
     """Load data at SCALE into the configured database (DATABASE_URL, or the embedded one).
@@ -47,10 +58,14 @@ def seed_command(scale: str, reset: bool) -> None:
             run_generated(db.engine, scale, reset)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip()
-        hint = (" Is the database migrated? Run `flask --app app db upgrade` first."
-                if "does not exist" in reason else "")
+        hint = (
+            " Is the database migrated? Run `flask --app app db upgrade` first."
+            if "does not exist" in reason
+            else ""
+        )
         raise click.ClickException(
-            f"seeding failed, nothing was written: {reason}{hint}") from error
+            f"seeding failed, nothing was written: {reason}{hint}"
+        ) from error
     click.echo(f"Done in {time.monotonic() - started:.1f}s.")
 
 
@@ -79,7 +94,8 @@ def run_generated(engine, scale: str, reset: bool) -> None:
             raise click.ClickException(
                 f"the database is not empty ({describe(present)}). The {scale} data set is "
                 "generated into empty tables: run again with --reset to delete every row of "
-                "the platform tables first, or point DATABASE_URL at an empty database.")
+                "the platform tables first, or point DATABASE_URL at an empty database."
+            )
         if reset:
             truncate_platform_tables(conn)
         counts = generate(conn, SCALES[scale], echo=click.echo)

@@ -1,4 +1,5 @@
 """Demo sign-in passwords for the seeded staff accounts (only where none is set yet)."""
+
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 

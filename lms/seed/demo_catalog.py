@@ -1,4 +1,5 @@
 """Loads the demo catalog: courses, modules, lessons, quizzes, questions and media."""
+
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,14 +39,25 @@ def load_catalog(conn: Connection, anchor: datetime, users: dict[str, str]) -> C
 
 def course_row(spec: CourseSpec, anchor: datetime, users: dict[str, str]) -> dict:
     created = at(anchor, spec.launched_days_ago + 20)
-    return {"id": cuid(), "title": spec.title, "description": spec.description,
-            "slug": spec.slug, "price": spec.price, "currency": "USD",
-            "durationHours": max(1, round(sum(m for _, ls in spec.modules for _, m in ls) / 60)),
-            "difficulty": spec.difficulty, "published": True, "featured": spec.featured,
-            "learningObjectives": spec.objectives, "prerequisites": spec.prerequisites,
-            "thumbnailUrl": f"https://media.example.com/courses/{spec.slug}.jpg",
-            "videoUrl": None, "instructorId": users[spec.instructor],
-            "createdAt": created, "updatedAt": at(anchor, spec.launched_days_ago)}
+    return {
+        "id": cuid(),
+        "title": spec.title,
+        "description": spec.description,
+        "slug": spec.slug,
+        "price": spec.price,
+        "currency": "USD",
+        "durationHours": max(1, round(sum(m for _, ls in spec.modules for _, m in ls) / 60)),
+        "difficulty": spec.difficulty,
+        "published": True,
+        "featured": spec.featured,
+        "learningObjectives": spec.objectives,
+        "prerequisites": spec.prerequisites,
+        "thumbnailUrl": f"https://media.example.com/courses/{spec.slug}.jpg",
+        "videoUrl": None,
+        "instructorId": users[spec.instructor],
+        "createdAt": created,
+        "updatedAt": at(anchor, spec.launched_days_ago),
+    }
 
 
 def load_modules_and_lessons(conn: Connection, anchor: datetime, catalog: Catalog) -> None:
@@ -53,12 +65,20 @@ def load_modules_and_lessons(conn: Connection, anchor: datetime, catalog: Catalo
     for spec in COURSES:
         created = at(anchor, spec.launched_days_ago + 20)
         for order, (title, items) in enumerate(spec.modules, 1):
-            modules.append({"id": cuid(), "courseId": catalog.courses[spec.slug],
-                            "title": title, "order": order,
-                            "description": f"{title}: part {order} of {spec.title}.",
-                            "duration": sum(minutes for _, minutes in items),
-                            "videoUrl": None, "content": None,
-                            "createdAt": created, "updatedAt": created})
+            modules.append(
+                {
+                    "id": cuid(),
+                    "courseId": catalog.courses[spec.slug],
+                    "title": title,
+                    "order": order,
+                    "description": f"{title}: part {order} of {spec.title}.",
+                    "duration": sum(minutes for _, minutes in items),
+                    "videoUrl": None,
+                    "content": None,
+                    "createdAt": created,
+                    "updatedAt": created,
+                }
+            )
     module_table, lesson_table = CourseModule.__table__, Lesson.__table__
     key = ["courseId", "order"]
     catalog.inserted["course_modules"] = insert_missing(conn, module_table, modules, key)
@@ -72,13 +92,21 @@ def load_modules_and_lessons(conn: Connection, anchor: datetime, catalog: Catalo
     catalog.lessons = course_lessons(conn, catalog)
 
 
-def lesson_row(module_id: str, order: int, title: str, minutes: int, anchor: datetime,
-               spec: CourseSpec) -> dict:
+def lesson_row(
+    module_id: str, order: int, title: str, minutes: int, anchor: datetime, spec: CourseSpec
+) -> dict:
     created = at(anchor, spec.launched_days_ago + 15)
-    return {"id": cuid(), "moduleId": module_id, "title": title, "order": order,
-            "content": f"# {title}\n\nNotes, code and exercises for this lesson.",
-            "videoUrl": f"https://vimeo.com/{900_000_000 + zlib.crc32(title.encode()) % 10**8}",
-            "duration": minutes, "createdAt": created, "updatedAt": created}
+    return {
+        "id": cuid(),
+        "moduleId": module_id,
+        "title": title,
+        "order": order,
+        "content": f"# {title}\n\nNotes, code and exercises for this lesson.",
+        "videoUrl": f"https://vimeo.com/{900_000_000 + zlib.crc32(title.encode()) % 10**8}",
+        "duration": minutes,
+        "createdAt": created,
+        "updatedAt": created,
+    }
 
 
 def course_lessons(conn: Connection, catalog: Catalog) -> dict[str, list[tuple[str, int]]]:
@@ -89,24 +117,34 @@ def course_lessons(conn: Connection, catalog: Catalog) -> dict[str, list[tuple[s
         select(module.c.courseId, lesson.c.id, lesson.c.duration)
         .join(module, module.c.id == lesson.c.moduleId)
         .where(module.c.courseId.in_(list(slugs)))
-        .order_by(module.c.courseId, module.c.order, lesson.c.order))
+        .order_by(module.c.courseId, module.c.order, lesson.c.order)
+    )
     ordered: dict[str, list[tuple[str, int]]] = {}
     for course_id, lesson_id, minutes in rows:
         ordered.setdefault(slugs[course_id], []).append((lesson_id, minutes))
     return ordered
 
 
+def quiz_row(conn: Connection, anchor: datetime, catalog: Catalog, spec, quiz) -> dict:
+    created = at(anchor, spec.launched_days_ago + 10)
+    return {
+        "id": cuid(),
+        "courseId": catalog.courses[spec.slug],
+        "moduleId": module_id(conn, catalog.courses[spec.slug], quiz.module),
+        "title": quiz.title,
+        "passingScore": quiz.passing_score,
+        "description": f"{len(quiz.questions)} questions on {spec.title}.",
+        "timeLimit": 15 if quiz.module else 45,
+        "maxAttempts": 3,
+        "createdAt": created,
+        "updatedAt": created,
+    }
+
+
 def load_quizzes(conn: Connection, anchor: datetime, catalog: Catalog) -> None:
-    quizzes = []
-    for spec in COURSES:
-        created = at(anchor, spec.launched_days_ago + 10)
-        for quiz in spec.quizzes:
-            quizzes.append({"id": cuid(), "courseId": catalog.courses[spec.slug],
-                            "moduleId": module_id(conn, catalog.courses[spec.slug], quiz.module),
-                            "title": quiz.title, "passingScore": quiz.passing_score,
-                            "description": f"{len(quiz.questions)} questions on {spec.title}.",
-                            "timeLimit": 15 if quiz.module else 45, "maxAttempts": 3,
-                            "createdAt": created, "updatedAt": created})
+    quizzes = [
+        quiz_row(conn, anchor, catalog, spec, quiz) for spec in COURSES for quiz in spec.quizzes
+    ]
     key = ["courseId", "title"]
     catalog.inserted["quizzes"] = insert_missing(conn, Quiz.__table__, quizzes, key)
     quiz_ids = ids_by(conn, Quiz.__table__, key, quizzes)
@@ -117,12 +155,14 @@ def module_id(conn: Connection, course_id: str, order: int | None) -> str | None
     if order is None:
         return None
     table = CourseModule.__table__
-    return conn.scalar(select(table.c.id).where(table.c.courseId == course_id,
-                                                table.c.order == order))
+    return conn.scalar(
+        select(table.c.id).where(table.c.courseId == course_id, table.c.order == order)
+    )
 
 
-def load_questions(conn: Connection, anchor: datetime, catalog: Catalog,
-                   quiz_ids: dict[tuple, str]) -> None:
+def load_questions(
+    conn: Connection, anchor: datetime, catalog: Catalog, quiz_ids: dict[tuple, str]
+) -> None:
     questions, quiz_keys = [], {}
     for spec in COURSES:
         created = at(anchor, spec.launched_days_ago + 10)
@@ -130,21 +170,42 @@ def load_questions(conn: Connection, anchor: datetime, catalog: Catalog,
             quiz_id = quiz_ids[(catalog.courses[spec.slug], quiz.title)]
             quiz_keys[quiz_id] = (spec.slug, quiz.title)
             for order, (kind, wording, options, answer) in enumerate(quiz.questions, 1):
-                questions.append({"id": cuid(), "quizId": quiz_id, "type": kind,
-                                  "question": wording, "options": options,
-                                  "correctAnswer": answer, "points": 3 if kind == "essay" else 1,
-                                  "order": order, "createdAt": created, "updatedAt": created})
+                questions.append(
+                    {
+                        "id": cuid(),
+                        "quizId": quiz_id,
+                        "type": kind,
+                        "question": wording,
+                        "options": options,
+                        "correctAnswer": answer,
+                        "points": 3 if kind == "essay" else 1,
+                        "order": order,
+                        "createdAt": created,
+                        "updatedAt": created,
+                    }
+                )
     key = ["quizId", "order"]
     catalog.inserted["questions"] = insert_missing(conn, Question.__table__, questions, key)
     stored = ids_by(conn, Question.__table__, key, questions)
     for row in questions:
         catalog.quizzes.setdefault(quiz_keys[row["quizId"]], []).append(
-            {**row, "id": stored[(row["quizId"], row["order"])]})
+            {**row, "id": stored[(row["quizId"], row["order"])]}
+        )
 
 
 def media_row(item: tuple, anchor: datetime, number: int) -> dict:
     kind, url, provider, provider_id, title, duration, size, mime = item
     created = at(anchor, 330 - 25 * number)
-    return {"id": cuid(), "type": kind, "url": url, "provider": provider,
-            "providerId": provider_id, "title": title, "duration": duration, "size": size,
-            "mimeType": mime, "createdAt": created, "updatedAt": created}
+    return {
+        "id": cuid(),
+        "type": kind,
+        "url": url,
+        "provider": provider,
+        "providerId": provider_id,
+        "title": title,
+        "duration": duration,
+        "size": size,
+        "mimeType": mime,
+        "createdAt": created,
+        "updatedAt": created,
+    }

@@ -4,6 +4,7 @@ Every draw is an offset in days before the anchor, never a date, so the plan (wh
 where, what they paid, how far they got) is the same whatever day it is generated; only the
 dates move with the anchor.
 """
+
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,11 +58,14 @@ def at(anchor: datetime, days_ago: float) -> datetime:
 
 
 def plan_students(rng: random.Random, staff_student: tuple[str, str]) -> list[Student]:
-    names = rng.sample([(first, last) for first in FIRST_NAMES for last in LAST_NAMES],
-                       STUDENTS - 1)
-    students = [Student(f"{first.lower()}.{last.lower()}@example.com", f"{first} {last}", 0)
-                for first, last in names]
-    return students + [Student(*staff_student, 0)]
+    names = rng.sample(
+        [(first, last) for first in FIRST_NAMES for last in LAST_NAMES], STUDENTS - 1
+    )
+    students = [
+        Student(f"{first.lower()}.{last.lower()}@example.com", f"{first} {last}", 0)
+        for first, last in names
+    ]
+    return [*students, Student(*staff_student, 0)]
 
 
 def plan_enrollments(rng: random.Random, students: list[Student]) -> list[Enrollment]:
@@ -79,7 +83,7 @@ def plan_enrollments(rng: random.Random, students: list[Student]) -> list[Enroll
             pool.remove(course)
             window = min(365, course.launched_days_ago)
             draw = rng.random()
-            share = draw if rng.random() < 0.5 else 1 - draw ** 0.5
+            share = draw if rng.random() < 0.5 else 1 - draw**0.5
             enrollments.append(Enrollment(student, course, window * share))
         first = max(e.days_ago for e in enrollments if e.student is student)
         student.days_ago = first + rng.uniform(0.5, 40)
@@ -95,11 +99,13 @@ def assign_payments(rng: random.Random, enrollments: list[Enrollment]) -> None:
     paid = enrollments[:-PENDING]
     for enrollment in rng.sample(paid, FAILED):
         enrollment.payment = "FAILED"
-    for enrollment in rng.sample([e for e in paid if e.payment == "COMPLETED"
-                                  and e.days_ago > 15], REFUNDED):
+    for enrollment in rng.sample(
+        [e for e in paid if e.payment == "COMPLETED" and e.days_ago > 15], REFUNDED
+    ):
         enrollment.payment, enrollment.status = "REFUNDED", "CANCELLED"
-    for enrollment in rng.sample([e for e in paid if e.payment == "COMPLETED"
-                                  and e.days_ago > 200], EXPIRED):
+    for enrollment in rng.sample(
+        [e for e in paid if e.payment == "COMPLETED" and e.days_ago > 200], EXPIRED
+    ):
         enrollment.status = "EXPIRED"
         enrollment.expires_days_ago = enrollment.days_ago - 180
     for enrollment in enrollments:
@@ -135,8 +141,11 @@ def assign_progress(rng: random.Random, enrollments: list[Enrollment]) -> None:
 
 def mark_inactive(rng: random.Random, enrollments: list[Enrollment]) -> None:
     """Students who stopped coming back more than 30 days ago (the re-engagement list)."""
-    candidates = [e for e in enrollments if e.status == "ACTIVE" and e.payment == "COMPLETED"
-                  and e.started and e.days_ago > 60]
+    candidates = [
+        e
+        for e in enrollments
+        if e.status == "ACTIVE" and e.payment == "COMPLETED" and e.started and e.days_ago > 60
+    ]
     for enrollment in rng.sample(candidates, min(INACTIVE, len(candidates))):
         enrollment.last_days_ago = rng.uniform(35, enrollment.days_ago - 5)
 

@@ -1,4 +1,5 @@
 """Generate a medium/large data set inside PostgreSQL: set-based statements, timed step by step."""
+
 import json
 import time
 from collections.abc import Callable
@@ -83,10 +84,15 @@ def rebuild_steps(dropped) -> list[Step]:
     by_table: dict[str, list[str]] = {}
     for table, ddl in dropped.indexes:
         by_table.setdefault(table, []).append(ddl)
-    steps = [Step(f"indexes: {table} ({len(ddls)})", run_all(ddls))
-             for table, ddls in by_table.items()]
-    steps.append(Step(f"foreign keys ({len(dropped.foreign_keys)})",
-                      run_all([ddl for _, ddl in dropped.foreign_keys])))
+    steps = [
+        Step(f"indexes: {table} ({len(ddls)})", run_all(ddls)) for table, ddls in by_table.items()
+    ]
+    steps.append(
+        Step(
+            f"foreign keys ({len(dropped.foreign_keys)})",
+            run_all([ddl for _, ddl in dropped.foreign_keys]),
+        )
+    )
     return steps
 
 
@@ -94,6 +100,7 @@ def run_all(statements: list[str]) -> Callable[[Connection], None]:
     def run(conn: Connection) -> None:
         for statement in statements:
             conn.execute(text(statement))
+
     return run
 
 
@@ -109,8 +116,12 @@ def tune_session(conn: Connection) -> None:
         pass
 
 
-def generate(conn: Connection, scale: Scale, anchor: datetime | None = None,
-             echo: Callable[[str], None] = print) -> dict[str, int]:
+def generate(
+    conn: Connection,
+    scale: Scale,
+    anchor: datetime | None = None,
+    echo: Callable[[str], None] = print,
+) -> dict[str, int]:
     """Fill an empty database at scale, inside the caller's transaction; returns row counts.
 
     The caller runs VACUUM (ANALYZE) after committing (it cannot run inside a transaction).
@@ -126,6 +137,8 @@ def generate(conn: Connection, scale: Scale, anchor: datetime | None = None,
         rows = step.run(conn)
         now = time.monotonic()
         count = f"{rows:>12,} rows" if rows is not None else " " * 17
-        echo(f"[{number:2d}/{len(steps)}] {step.label:<36}{count} {now - step_started:7.1f}s"
-             f"   (total {now - started:6.1f}s)")
+        echo(
+            f"[{number:2d}/{len(steps)}] {step.label:<36}{count} {now - step_started:7.1f}s"
+            f"   (total {now - started:6.1f}s)"
+        )
     return row_counts(conn)

@@ -4,6 +4,7 @@ Everything is derived from one plan table, seed_enrollment, so the tables agree 
 one course_progress and one transaction per enrollment, paymentStatus = the transaction's
 status, CANCELLED <-> REFUNDED, completedLessons = the completed lesson_progress rows.
 """
+
 from lms.seed.scaled_catalog import user_created
 from lms.seed.scales import (
     COMPLETION_CHANCE,
@@ -24,9 +25,11 @@ from lms.seed.sqlgen import (
     rnd,
 )
 
-FINISH_CHANCE = "CASE difficulty " + " ".join(
-    f"WHEN '{level}' THEN {chance}" for level, chance in COMPLETION_CHANCE.items()
-) + " END"
+FINISH_CHANCE = (
+    "CASE difficulty "
+    + " ".join(f"WHEN '{level}' THEN {chance}" for level, chance in COMPLETION_CHANCE.items())
+    + " END"
+)
 
 
 def enrollment_quota_sql(s: Scale) -> str:
@@ -36,9 +39,9 @@ def enrollment_quota_sql(s: Scale) -> str:
     SELECT u, created, ({e}::int8 * (cw - w) / tw) AS e0,
            least({s.published_courses},
                  ({e}::int8 * cw / tw - {e}::int8 * (cw - w) / tw))::int AS k,
-           floor({s.published_courses} * power({rnd('u', 32)}, 2))::int AS base
+           floor({s.published_courses} * power({rnd("u", 32)}, 2))::int AS base
     FROM (SELECT u, created, w, sum(w) OVER (ORDER BY u) AS cw, sum(w) OVER () AS tw
-          FROM (SELECT u, {user_created('u', s)} AS created, 1 + {pick('u', 31, 19)} AS w
+          FROM (SELECT u, {user_created("u", s)} AS created, 1 + {pick("u", 31, 19)} AS w
                 FROM generate_series({s.first_student}, {s.users}) u) st) shares
     """
 
@@ -64,31 +67,31 @@ def enrollment_plan_sql(s: Scale) -> str:
                     WHEN r.pay_roll < {PENDING_BELOW} THEN 'PENDING'
                     WHEN r.pay_roll < {REFUNDED_BELOW} THEN 'REFUNDED' ELSE 'COMPLETED' END AS pay,
                CASE WHEN r.pay_roll >= {FAILED_BELOW} AND r.pay_roll < {PENDING_BELOW}
-                    THEN {ANCHOR} - least({ANCHOR} - r.lo, interval '3 days') * {rnd('p.e', 35)}
-                    ELSE r.lo + ({ANCHOR} - r.lo) * power({rnd('p.e', 35)}, 4) END AS enrolled
+                    THEN {ANCHOR} - least({ANCHOR} - r.lo, interval '3 days') * {rnd("p.e", 35)}
+                    ELSE r.lo + ({ANCHOR} - r.lo) * power({rnd("p.e", 35)}, 4) END AS enrolled
         FROM pair p JOIN seed_course sc USING (c),
              LATERAL (SELECT greatest(p.user_created, sc.created) AS lo,
-                             {rnd('p.e', 34)} AS pay_roll) r
+                             {rnd("p.e", 34)} AS pay_roll) r
     ), started AS (
         SELECT paid.*,
                CASE WHEN pay IN ('FAILED', 'PENDING') THEN 0
-                    WHEN pay = 'COMPLETED' AND {rnd('e', 36)} < {FINISH_CHANCE} THEN n
-                    ELSE least(floor(n * power({rnd('e', 37)}, {s.progress_exponent():.4f}))::int,
+                    WHEN pay = 'COMPLETED' AND {rnd("e", 36)} < {FINISH_CHANCE} THEN n
+                    ELSE least(floor(n * power({rnd("e", 37)}, {s.progress_exponent():.4f}))::int,
                                CASE WHEN pay = 'REFUNDED' THEN n / 4 ELSE n END) END AS st,
-               CASE WHEN pay = 'COMPLETED' AND {rnd('e', 39)} < 0.3
+               CASE WHEN pay = 'COMPLETED' AND {rnd("e", 39)} < 0.3
                     THEN enrolled + interval '365 days' END AS expires
         FROM paid
     ), counted AS (
         SELECT started.*,
-               CASE WHEN st < n AND st > 0 AND {rnd('e', 38)} < 0.5 THEN st - 1 ELSE st END AS cl,
+               CASE WHEN st < n AND st > 0 AND {rnd("e", 38)} < 0.5 THEN st - 1 ELSE st END AS cl,
                least({ANCHOR}, coalesce(expires, {ANCHOR})) AS active_until
         FROM started
     ), dated AS (
         SELECT counted.*,
                CASE WHEN st = 0 THEN enrolled
                     WHEN pay = 'REFUNDED' THEN enrolled + least(active_until - enrolled,
-                         interval '14 days') * {rnd('e', 40)}
-                    ELSE enrolled + (active_until - enrolled) * power({rnd('e', 40)}, 0.7)
+                         interval '14 days') * {rnd("e", 40)}
+                    ELSE enrolled + (active_until - enrolled) * power({rnd("e", 40)}, 0.7)
                END AS last_accessed
         FROM counted
     )
@@ -98,10 +101,10 @@ def enrollment_plan_sql(s: Scale) -> str:
                 WHEN expires < {ANCHOR} THEN 'EXPIRED' ELSE 'ACTIVE' END AS status,
            CASE WHEN cl = n THEN last_accessed END AS completed_at,
            CASE WHEN pay = 'REFUNDED' THEN least({ANCHOR},
-                last_accessed + interval '1 day' * (1 + 6 * {rnd('e', 43)})) END AS refunded_at,
-           {rnd('e', 41)} < 0.15 AS coupon,
-           CASE WHEN {rnd('e', 41)} < 0.15 THEN round(price * 0.8, 2) ELSE price END AS amount,
-           CASE WHEN {rnd('e', 42)} < 0.7 THEN 'stripe' ELSE 'paypal' END AS provider,
+                last_accessed + interval '1 day' * (1 + 6 * {rnd("e", 43)})) END AS refunded_at,
+           {rnd("e", 41)} < 0.15 AS coupon,
+           CASE WHEN {rnd("e", 41)} < 0.15 THEN round(price * 0.8, 2) ELSE price END AS amount,
+           CASE WHEN {rnd("e", 42)} < 0.7 THEN 'stripe' ELSE 'paypal' END AS provider,
            sum(st) OVER (ORDER BY e) - st AS lp_start,
            (cl * m) / n AS modules_done
     FROM dated
@@ -114,8 +117,8 @@ def enrollments_sql() -> str:
     return f"""
     INSERT INTO enrollments (id, "userId", "courseId", status, "enrolledAt", "completedAt",
                              "expiresAt", "paymentStatus", "paymentAmount", "paymentCurrency")
-    SELECT {ident('enr', 'row_number() OVER (ORDER BY enrolled, e)')},
-           {ident('usr', 'u')}, {ident('crs', 'c')},
+    SELECT {ident("enr", "row_number() OVER (ORDER BY enrolled, e)")},
+           {ident("usr", "u")}, {ident("crs", "c")},
            status::"EnrollmentStatus", enrolled, completed_at, expires,
            pay::"PaymentStatus", amount, 'USD'
     FROM seed_enrollment
@@ -126,7 +129,7 @@ def course_progress_sql() -> str:
     return f"""
     INSERT INTO course_progress (id, "userId", "courseId", "completedLessons", "totalLessons",
                                  "progressPercent", "lastAccessedAt", "startedAt", "completedAt")
-    SELECT {ident('cpr', 'e')}, {ident('usr', 'u')}, {ident('crs', 'c')}, cl, n,
+    SELECT {ident("cpr", "e")}, {ident("usr", "u")}, {ident("crs", "c")}, cl, n,
            (100 * cl) / n, last_accessed, enrolled, completed_at
     FROM seed_enrollment
     """
@@ -136,7 +139,7 @@ def transactions_sql() -> str:
     return f"""
     INSERT INTO transactions (id, "userId", "courseId", amount, currency, status, provider,
                               "providerTxnId", metadata, "createdAt", "updatedAt")
-    SELECT {ident('txn', 'e')}, {ident('usr', 'u')}, {ident('crs', 'c')}, amount, 'USD',
+    SELECT {ident("txn", "e")}, {ident("usr", "u")}, {ident("crs", "c")}, amount, 'USD',
            pay::"PaymentStatus", provider,
            CASE provider WHEN 'stripe' THEN 'pi_seed_' ELSE 'PAYID-SEED-' END
              || lpad(e::text, 10, '0'),
@@ -158,11 +161,11 @@ def lesson_progress_sql() -> str:
     return f"""
     INSERT INTO lesson_progress (id, "progressId", "lessonId", completed, "completedAt",
                                  "watchTimeSeconds", "lastWatchedAt")
-    SELECT {ident('lpr', 'se.lp_start + p')}, {ident('cpr', 'se.e')},
-           {ident('les', 'se.les_start + p')}, p <= se.cl,
+    SELECT {ident("lpr", "se.lp_start + p")}, {ident("cpr", "se.e")},
+           {ident("les", "se.les_start + p")}, p <= se.cl,
            CASE WHEN p <= se.cl THEN {watched} END,
-           CASE WHEN p <= se.cl THEN {seconds} * (0.8 + 0.5 * {rnd('se.lp_start + p', 44)})
-                ELSE {seconds} * 0.9 * {rnd('se.lp_start + p', 44)} END::int,
+           CASE WHEN p <= se.cl THEN {seconds} * (0.8 + 0.5 * {rnd("se.lp_start + p", 44)})
+                ELSE {seconds} * 0.9 * {rnd("se.lp_start + p", 44)} END::int,
            {watched}
     FROM seed_enrollment se, generate_series(1, se.st) p
     WHERE se.st > 0
@@ -173,7 +176,7 @@ def certificates_sql() -> str:
     return f"""
     INSERT INTO certificates (id, "userId", "courseId", "certificateNo", "issuedAt",
                               "expiresAt", "pdfUrl")
-    SELECT {ident('crt', 'e')}, {ident('usr', 'u')}, {ident('crs', 'c')}, cert_no,
+    SELECT {ident("crt", "e")}, {ident("usr", "u")}, {ident("crs", "c")}, cert_no,
            completed_at + interval '5 minutes', NULL,
            'https://media.example.com/certificates/' || cert_no || '.pdf'
     FROM (SELECT *, 'LMS-' || to_char(completed_at, 'YYYY') || '-' || lpad(e::text, 7, '0')
@@ -197,15 +200,17 @@ def quiz_attempts_sql(share: float) -> str:
     reached = "(se.last_accessed - se.enrolled) * (j::float8 / (se.modules_done + 1))"
     passing = quiz_passing_score(quiz)
     passes = f"(k = a.tries AND {rnd(pair, 52)} < 0.85)"
-    score = (f"CASE WHEN {passes} THEN {passing} + (100 - {passing}) * {rnd(f'{pair} * 4 + k', 53)}"
-             f" ELSE {passing} * (0.3 + 0.65 * {rnd(f'{pair} * 4 + k', 53)}) END")
+    score = (
+        f"CASE WHEN {passes} THEN {passing} + (100 - {passing}) * {rnd(f'{pair} * 4 + k', 53)}"
+        f" ELSE {passing} * (0.3 + 0.65 * {rnd(f'{pair} * 4 + k', 53)}) END"
+    )
     return f"""
     INSERT INTO quiz_attempts (id, "quizId", "userId", score, passed, answers, "startedAt",
                                "completedAt")
-    SELECT {ident('att', f'row_number() OVER (ORDER BY t.started, {pair} * 4 + k)')},
-           {ident('qz', quiz)}, {ident('usr', 'se.u')},
-           t.score, t.score >= {passing}, {answers_json(quiz, f'{pair} * 4 + k')},
-           t.started, t.started + interval '1 minute' * (3 + {pick(f'{pair} * 4 + k', 55, 20)})
+    SELECT {ident("att", f"row_number() OVER (ORDER BY t.started, {pair} * 4 + k)")},
+           {ident("qz", quiz)}, {ident("usr", "se.u")},
+           t.score, t.score >= {passing}, {answers_json(quiz, f"{pair} * 4 + k")},
+           t.started, t.started + interval '1 minute' * (3 + {pick(f"{pair} * 4 + k", 55, 20)})
     FROM seed_enrollment se, generate_series(1, se.modules_done) j,
          LATERAL (SELECT 1 + ({rnd(pair, 51)} >= 0.7)::int + ({rnd(pair, 51)} >= 0.9)::int
                   AS tries) a,
@@ -240,13 +245,13 @@ def course_analytics_sql() -> str:
     INSERT INTO course_analytics (id, "courseId", "totalEnrollments", "activeEnrollments",
                                   "completionRate", "averageProgress", "totalRevenue",
                                   "averageRating", "lastCalculatedAt")
-    SELECT {ident('can', 'sc.c')}, {ident('crs', 'sc.c')}, count(se.e),
+    SELECT {ident("can", "sc.c")}, {ident("crs", "sc.c")}, count(se.e),
            count(*) FILTER (WHERE se.status = 'ACTIVE'),
            coalesce(100.0 * count(*) FILTER (WHERE se.status = 'COMPLETED')
                     / nullif(count(se.e), 0), 0),
            coalesce(avg((100 * se.cl) / se.n), 0),
            coalesce(sum(se.amount) FILTER (WHERE se.pay = 'COMPLETED'), 0),
-           CASE WHEN count(se.e) > 0 THEN round((3.4 + 1.5 * {rnd('sc.c', 60)})::numeric, 1) END,
+           CASE WHEN count(se.e) > 0 THEN round((3.4 + 1.5 * {rnd("sc.c", 60)})::numeric, 1) END,
            {ANCHOR}
     FROM seed_course sc LEFT JOIN seed_enrollment se USING (c)
     GROUP BY sc.c

@@ -1,4 +1,5 @@
 """The sizes of the generated data sets (DESIGN.md section 4) and the knobs derived from them."""
+
 from dataclasses import dataclass
 
 # Chance that a paid enrollment is finished, by course difficulty (MOOC-like: most never finish).
@@ -70,8 +71,24 @@ class Scale:
 
 
 SCALES = {
-    "medium": Scale(users=10_000, courses=200, lessons=10_000, enrollments=100_000,
-                    lesson_progress=500_000, quiz_attempts=50_000, instructors=50, admins=3),
-    "large": Scale(users=100_000, courses=2_000, lessons=100_000, enrollments=1_000_000,
-                   lesson_progress=5_000_000, quiz_attempts=500_000, instructors=400, admins=5),
+    "medium": Scale(
+        users=10_000,
+        courses=200,
+        lessons=10_000,
+        enrollments=100_000,
+        lesson_progress=500_000,
+        quiz_attempts=50_000,
+        instructors=50,
+        admins=3,
+    ),
+    "large": Scale(
+        users=100_000,
+        courses=2_000,
+        lessons=100_000,
+        enrollments=1_000_000,
+        lesson_progress=5_000_000,
+        quiz_attempts=500_000,
+        instructors=400,
+        admins=5,
+    ),
 }

@@ -1,4 +1,5 @@
 """Idempotent inserts keyed on natural keys, so loading the demo twice changes nothing."""
+
 from collections.abc import Sequence
 
 from sqlalchemy import Table, select, tuple_
@@ -11,8 +12,11 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict], conflict: Se
     if not rows:
         return 0
     # RETURNING counts what was inserted (a multi-row VALUES reports no rowcount).
-    statement = insert(table).on_conflict_do_nothing(
-        index_elements=[table.c[key] for key in conflict]).returning(table.c[conflict[0]])
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c[key] for key in conflict])
+        .returning(table.c[conflict[0]])
+    )
     return sum(len(conn.execute(statement.values(chunk)).all()) for chunk in chunks(rows))
 
 
@@ -25,8 +29,9 @@ def insert_missing(conn: Connection, table: Table, rows: list[dict], key: Sequen
     return len(fresh)
 
 
-def existing_ids(conn: Connection, table: Table, key: Sequence[str],
-                 keys: list[tuple]) -> dict[tuple, str]:
+def existing_ids(
+    conn: Connection, table: Table, key: Sequence[str], keys: list[tuple]
+) -> dict[tuple, str]:
     """{natural key: id} for those of keys already in the table."""
     if not keys:
         return {}
@@ -35,8 +40,9 @@ def existing_ids(conn: Connection, table: Table, key: Sequence[str],
     return {tuple(row[:-1]): row[-1] for row in conn.execute(query)}
 
 
-def ids_by(conn: Connection, table: Table, key: Sequence[str],
-           rows: list[dict]) -> dict[tuple, str]:
+def ids_by(
+    conn: Connection, table: Table, key: Sequence[str], rows: list[dict]
+) -> dict[tuple, str]:
     """{natural key: id} for every row after an insert, whichever run created it."""
     return existing_ids(conn, table, key, [row_key(row, key) for row in rows])
 
@@ -47,4 +53,4 @@ def row_key(row: dict, key: Sequence[str]) -> tuple:
 
 def chunks(rows: list[dict], size: int = 500):
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]

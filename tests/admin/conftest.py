@@ -1,7 +1,8 @@
 """Data shared by the admin view tests: two instructors' worlds, side by side."""
-import pytest
 
 import factories as f
+import pytest
+
 from lms.db import db
 from lms.models import User
 
@@ -27,14 +28,22 @@ def two_worlds(app, instructor_client):
             question = f.make_question(quiz=quiz, correct_answer=f"SECRET-ANSWER-{key}")
             attempt = f.make_attempt(quiz=quiz, user=student)
             ids[key] = {
-                "course": course.id, "course_module": module.id, "lesson": lesson.id,
-                "user": student.id, "enrollment": enrollment.id, "course_progress": progress.id,
-                "lesson_progress": lesson_progress.id, "transaction": transaction.id,
-                "certificate": certificate.id, "quiz": quiz.id, "question": question.id,
+                "course": course.id,
+                "course_module": module.id,
+                "lesson": lesson.id,
+                "user": student.id,
+                "enrollment": enrollment.id,
+                "course_progress": progress.id,
+                "lesson_progress": lesson_progress.id,
+                "transaction": transaction.id,
+                "certificate": certificate.id,
+                "quiz": quiz.id,
+                "question": question.id,
                 "quiz_attempt": attempt.id,
             }
-        account = f.make_account(access_token="SECRET-ACCESS", refresh_token="SECRET-REFRESH",
-                                 id_token="SECRET-ID")
+        account = f.make_account(
+            access_token="SECRET-ACCESS", refresh_token="SECRET-REFRESH", id_token="SECRET-ID"
+        )
         session = f.make_session(session_token="SECRET-SESSION")
         f.make_verification_token(token="SECRET-VERIFY")
         media = f.make_media()

@@ -1,4 +1,5 @@
 """Posting admin forms the way a browser does (with the page's CSRF token)."""
+
 from support import csrf_token_from
 
 

@@ -2,6 +2,7 @@
 
 Lists and their actions are discovered from the app, so new actions are covered as they come.
 """
+
 import re
 
 import pytest
@@ -19,8 +20,9 @@ def offered_actions(html: str) -> set[str]:
 
 
 def run_action(client, view, name, row_id, token):
-    return client.post(f"{view.url}/action/", data={"action": name, "rowid": row_id,
-                                                   "csrf_token": token})
+    return client.post(
+        f"{view.url}/action/", data={"action": name, "rowid": row_id, "csrf_token": token}
+    )
 
 
 @pytest.mark.parametrize("role", [UserRole.ADMIN, UserRole.INSTRUCTOR], ids=["admin", "instructor"])
@@ -42,12 +44,15 @@ def test_each_offered_action_runs_and_each_other_is_refused_with_a_message(demo_
             where = f"{role.name} ran {view.endpoint}.{name}"
             assert response.status_code in (200, 302), f"{where}: {response.status_code}"
             if response.status_code == 302:
-                assert "Not done: you may not" not in page_text(client.get(response.location)), where
+                assert "Not done: you may not" not in page_text(client.get(response.location)), (
+                    where
+                )
             offered_somewhere += 1
         for name in sorted(every - offered):
             logged = audit_count(app)
-            response = run_action(client, view, name, row_ids[0] if row_ids else "x",
-                                  csrf_token_from(html))
+            response = run_action(
+                client, view, name, row_ids[0] if row_ids else "x", csrf_token_from(html)
+            )
             where = f"{role.name} forced {view.endpoint}.{name}"
             assert response.status_code == 302, f"{where}: {response.status_code}"
             assert response.location.rstrip("/").endswith(view.url), where
@@ -65,7 +70,8 @@ def test_an_instructor_is_offered_no_write_action_on_lists_they_only_read(demo_a
     sign_in(client, ACCOUNTS[UserRole.INSTRUCTOR], DEMO_PASSWORD)
     for view in model_views(demo_app, "index_view"):
         read_only = UserRole.INSTRUCTOR not in view.roles_for("edit_view") | view.roles_for(
-            "delete_view")
+            "delete_view"
+        )
         if UserRole.INSTRUCTOR in view.roles_for("index_view") and read_only:
             html = page_text(client.get(f"{view.url}/"))
             assert offered_actions(html) == set(), view.endpoint

@@ -1,4 +1,5 @@
 """DESIGN.md section 2: an instructor deletes her own course only while nobody is enrolled."""
+
 from form_robot import page_text
 from sqlalchemy import func, select
 from support import csrf_token_from, sign_in
@@ -13,9 +14,11 @@ def courses_of(app, email):
     with app.app_context():
         me = db.session.scalar(select(User.id).where(User.email == email))
         rows = db.session.execute(
-            select(Course.id, func.count(Enrollment.id)).outerjoin(
-                Enrollment, Enrollment.course_id == Course.id)
-            .where(Course.instructor_id == me).group_by(Course.id)).all()
+            select(Course.id, func.count(Enrollment.id))
+            .outerjoin(Enrollment, Enrollment.course_id == Course.id)
+            .where(Course.instructor_id == me)
+            .group_by(Course.id)
+        ).all()
         db.session.remove()
     return rows
 
@@ -52,9 +55,18 @@ def test_an_instructor_deletes_her_own_course_while_nobody_is_enrolled(demo_app)
     ada = demo_app.test_client()
     sign_in(ada, "ada@example.com", DEMO_PASSWORD)
     token = csrf_token_from(page_text(ada.get("/admin/course/new/")))
-    ada.post("/admin/course/new/", data={
-        "csrf_token": token, "title": "Draft nobody takes", "description": "Draft.",
-        "difficulty": "BEGINNER", "price": "0.00", "currency": "USD", "duration_hours": "1"})
-    (course_id, enrolled), = [r for r in courses_of(demo_app, "ada@example.com") if r[1] == 0]
+    ada.post(
+        "/admin/course/new/",
+        data={
+            "csrf_token": token,
+            "title": "Draft nobody takes",
+            "description": "Draft.",
+            "difficulty": "BEGINNER",
+            "price": "0.00",
+            "currency": "USD",
+            "duration_hours": "1",
+        },
+    )
+    ((course_id, _enrolled),) = [r for r in courses_of(demo_app, "ada@example.com") if r[1] == 0]
     assert "Deleted 1 row" in page_text(delete(ada, course_id, confirmed=True))
     assert not exists(demo_app, course_id)

@@ -6,13 +6,30 @@ database, including the row with the most inline children of each view (the cour
 most modules, the quiz with the most questions). Forms are read from the page and posted as a
 browser posts them (tests/html_forms.py).
 """
+
 from dataclasses import replace
 
 import pytest
 from form_robot import (
-    CREATED, SAVED, FormPage, alerts, assert_readable, unique_column, audit_count, audit_entries_since, biggest_rows,
-    edit_ids_on_list, field_kinds, fields_in_error, lookup_choices, model_views, new_token,
-    page_text, proposals, row_state, shown_value,
+    CREATED,
+    SAVED,
+    FormPage,
+    alerts,
+    assert_readable,
+    audit_count,
+    audit_entries_since,
+    biggest_rows,
+    edit_ids_on_list,
+    field_kinds,
+    fields_in_error,
+    lookup_choices,
+    model_views,
+    new_token,
+    page_text,
+    proposals,
+    row_state,
+    shown_value,
+    unique_column,
 )
 from support import sign_in
 from wtforms import BooleanField
@@ -35,8 +52,12 @@ def signed_in(app, role):
 def view_roles(app, endpoint_name):
     """(view, role) for every view registering the endpoint and every role that may use it."""
     roles_of = {"edit_view": "edit_view", "create_view": "create_view"}[endpoint_name]
-    return [(view, role) for view in model_views(app, endpoint_name)
-            for role in ACCOUNTS if role in view.roles_for(roles_of)]
+    return [
+        (view, role)
+        for view in model_views(app, endpoint_name)
+        for role in ACCOUNTS
+        if role in view.roles_for(roles_of)
+    ]
 
 
 def rows_to_try(app, client, view, how_many: int) -> list[str]:
@@ -75,8 +96,11 @@ def test_every_edit_form_saves_unchanged_on_real_rows(real_app):
             url = f"{view.url}/edit/?id={row_id}"
             before, logged = row_state(app, view, row_id), audit_count(app)
             _form, response = save_as_is(client, url)
-            html = page_text(client.get(response.location)) if response.status_code == 302 \
+            html = (
+                page_text(client.get(response.location))
+                if response.status_code == 302
                 else page_text(response)
+            )
             problems = []
             if response.status_code != 302 or SAVED not in html:
                 problems.append(f"not saved: {alerts(html)[:400]}")
@@ -124,11 +148,17 @@ def change_one_field(app, client, view, row_id, url, name, kind) -> str | None:
     if issubclass(kind, BooleanField):
         values = ["" if control.checked else "y"]
     elif issubclass(kind, IdLookupField):
-        values = [i for i in lookup_choices(client, view, name, ["a", "e", "o"])
-                  if i != control.value][:5]
+        values = [
+            i for i in lookup_choices(client, view, name, ["a", "e", "o"]) if i != control.value
+        ][:5]
         # Moving a quiz to another course: a person empties its module (of the old course).
-        cleared.append(tuple(c.name for c in form.controls if c.name != name
-                             and c.attrs.get("data-allow-blank") == "1"))
+        cleared.append(
+            tuple(
+                c.name
+                for c in form.controls
+                if c.name != name and c.attrs.get("data-allow-blank") == "1"
+            )
+        )
     else:
         values = proposals(kind, control.value, new_token(), control.options)
     refusals = []
@@ -150,16 +180,16 @@ def change_one_field(app, client, view, row_id, url, name, kind) -> str | None:
             return f"{value!r}: redirected without 'saved'"
         if row_state(app, view, row_id) == before:
             return f"{value!r}: 'saved' but nothing changed in the database"
-        if not any(e.action == "update" and e.row_id == row_id
-                   for e in audit_entries_since(app, logged)):
+        if not any(
+            e.action == "update" and e.row_id == row_id for e in audit_entries_since(app, logged)
+        ):
             return f"{value!r}: saved without an audit entry"
         reopened = FormPage(client, url).control(name)
         typed = replace(control, value=value, checked=value == "y")
         if shown_value(reopened) != shown_value(typed):
             return f"typed {value!r}, the form shows {reopened.value!r}"
         return None
-    if refusals and len(refusals) == len(values) * len(cleared) \
-            and unique_column(view.model, name):
+    if refusals and len(refusals) == len(values) * len(cleared) and unique_column(view.model, name):
         return None  # every other value is taken (each course has its analytics row): refused
     return "no value was accepted: " + " / ".join(refusals) if refusals else "nothing to try"
 
@@ -191,8 +221,9 @@ def create_one(app, client, view, token) -> str | None:
         if kind is None or issubclass(kind, BooleanField) or control.value.strip():
             continue
         if issubclass(kind, IdLookupField):
-            choices[control.name] = lookup_choices(client, view, control.name,
-                                                   [token, "a", "e"])[:8]
+            choices[control.name] = lookup_choices(client, view, control.name, [token, "a", "e"])[
+                :8
+            ]
         else:
             choices[control.name] = proposals(kind, "", token, control.options)
     position = dict.fromkeys(choices, 0)
@@ -207,8 +238,9 @@ def create_one(app, client, view, token) -> str | None:
             if CREATED not in page_text(client.get(response.location)):
                 return "redirected without 'created'"
             entries = audit_entries_since(app, logged)
-            if not any(e.action == "create" and e.table_name == view.model.__tablename__
-                       for e in entries):
+            if not any(
+                e.action == "create" and e.table_name == view.model.__tablename__ for e in entries
+            ):
                 return "created without an audit entry"
             return None
         assert response.status_code == 200, (url, response.status_code)
@@ -218,7 +250,8 @@ def create_one(app, client, view, token) -> str | None:
         if audit_count(app) != logged:
             return "refused, but something was written"
         wrong = fields_in_error(html) & set(choices) or {
-            n for n in choices if n in {c for c, k in kinds.items() if k is IdLookupField}}
+            n for n in choices if n in {c for c, k in kinds.items() if k is IdLookupField}
+        }
         if not wrong:
             break
         for name in wrong:
@@ -231,7 +264,11 @@ def report(app, what, tried):
     """How many rows of which shapes were tried, for the closing note (-rP shows it)."""
     views = sorted({(endpoint, role) for endpoint, role, _ in tried})
     most = max((children for *_, children in tried if isinstance(children, int)), default=0)
-    print(f"[{app.dataset}] {what}: {len(tried)} tries over {len(views)} view/role pairs; "
-          f"most inline children in one form: {most}")
+    print(
+        f"[{app.dataset}] {what}: {len(tried)} tries over {len(views)} view/role pairs; "
+        f"most inline children in one form: {most}"
+    )
     for endpoint, role in views:
-        print(f"  {role:<10} {endpoint}: {sum(1 for e, r, _ in tried if (e, r) == (endpoint, role))}")
+        print(
+            f"  {role:<10} {endpoint}: {sum(1 for e, r, _ in tried if (e, r) == (endpoint, role))}"
+        )

@@ -1,7 +1,8 @@
 """What a save tells the person and the audit log: why it was refused, and every row it wrote."""
+
 from datetime import datetime
 
-from form_robot import SAVED, FormPage, audit_entries_since, audit_count, page_text
+from form_robot import SAVED, FormPage, audit_count, audit_entries_since, page_text
 from sqlalchemy import select
 from support import sign_in
 from wtforms import Form, StringField
@@ -76,26 +77,33 @@ def test_rows_added_changed_and_removed_inside_a_parent_form_are_audited(demo_ap
     # "Add Module": the new row's fields, as the form's template names them.
     new = len(modules)
     for control in [c for c in form.controls if c.name.startswith("modules-0-")]:
-        clone = type(control)(**{**control.__dict__})
+        clone = type(control)(**control.__dict__)
         clone.name = control.name.replace("modules-0-", f"modules-{new}-")
         clone.value = {"id": "", "order": "99", "title": "Added in the course form"}.get(
-            clone.name.rsplit("-", 1)[1], control.value)
+            clone.name.rsplit("-", 1)[1], control.value
+        )
         form.controls.append(clone)
     logged = audit_count(demo_app)
     response = form.submit()
     assert response.status_code == 302, page_text(response)[:500]
-    entries = [(e.action, e.table_name, e.row_id, e.after) for e in
-               audit_entries_since(demo_app, logged)]
-    assert ("update", "course_modules", modules[0],
-            {"title": "Renamed in the course form"}) in entries
-    assert any(a == "delete" and t == "course_modules" and r == modules[1]
-               for a, t, r, _ in entries)
+    entries = [
+        (e.action, e.table_name, e.row_id, e.after) for e in audit_entries_since(demo_app, logged)
+    ]
+    assert (
+        "update",
+        "course_modules",
+        modules[0],
+        {"title": "Renamed in the course form"},
+    ) in entries
+    assert any(
+        a == "delete" and t == "course_modules" and r == modules[1] for a, t, r, _ in entries
+    )
     with demo_app.app_context():
-        added = db.session.scalar(select(CourseModule).where(
-            CourseModule.title == "Added in the course form"))
+        added = db.session.scalar(
+            select(CourseModule).where(CourseModule.title == "Added in the course form")
+        )
         assert added is not None and added.course_id == course_id
-    assert any(a == "create" and t == "course_modules" and r == added.id
-               for a, t, r, _ in entries)
+    assert any(a == "create" and t == "course_modules" and r == added.id for a, t, r, _ in entries)
 
 
 def test_an_untouched_optional_field_stays_empty_not_an_empty_string(demo_app):
@@ -106,7 +114,9 @@ def test_an_untouched_optional_field_stays_empty_not_an_empty_string(demo_app):
         db.session.commit()
     client = admin(demo_app)
     logged = audit_count(demo_app)
-    assert FormPage(client, f"/admin/course_module/edit/?id={modules[0]}").submit().status_code == 302
+    assert (
+        FormPage(client, f"/admin/course_module/edit/?id={modules[0]}").submit().status_code == 302
+    )
     with demo_app.app_context():
         assert db.session.get(CourseModule, modules[0]).content is None
     assert audit_entries_since(demo_app, logged) == []
@@ -131,8 +141,9 @@ def test_a_timestamp_keeps_its_milliseconds_when_the_form_is_saved_unchanged(dem
 def test_a_quiz_cannot_be_put_in_a_module_of_another_course(demo_app):
     with demo_app.app_context():
         quiz = db.session.scalars(select(Quiz).where(Quiz.module_id.is_not(None))).first()
-        foreign = db.session.scalars(select(CourseModule).where(
-            CourseModule.course_id != quiz.course_id)).first()
+        foreign = db.session.scalars(
+            select(CourseModule).where(CourseModule.course_id != quiz.course_id)
+        ).first()
         quiz_id, module_before, foreign_id = quiz.id, quiz.module_id, foreign.id
     client = admin(demo_app)
     form = FormPage(client, f"/admin/quiz/edit/?id={quiz_id}")
@@ -152,8 +163,12 @@ def test_a_second_certificate_for_the_same_student_and_course_is_refused(demo_ap
         count = db.session.query(Certificate).count()
     client = admin(demo_app)
     form = FormPage(client, "/admin/certificate/new/")
-    for name, value in {"certificate_no": "LMS-2026-AAAA-BBBB-C", "user_id": user_id,
-                        "course_id": course_id, "issued_at": "2026-01-02 03:04:05"}.items():
+    for name, value in {
+        "certificate_no": "LMS-2026-AAAA-BBBB-C",
+        "user_id": user_id,
+        "course_id": course_id,
+        "issued_at": "2026-01-02 03:04:05",
+    }.items():
         form.set(name, value)
     html = page_text(form.submit())
     assert "one certificate per student and course" in html

@@ -1,4 +1,5 @@
 """The lists' "Export CSV" buttons stream the matching report, scoped like the list."""
+
 import csv
 import io
 
@@ -7,7 +8,7 @@ import pytest
 EXPORTING = ["enrollment", "course_progress", "transaction", "quiz_attempt", "certificate"]
 
 
-@pytest.mark.parametrize("endpoint", EXPORTING + ["user"])
+@pytest.mark.parametrize("endpoint", [*EXPORTING, "user"])
 def test_admin_lists_offer_the_export_and_it_downloads(admin_client, two_worlds, endpoint):
     page = admin_client.get(f"/admin/{endpoint}/").get_data(as_text=True)
     assert 'id="export-csv"' in page

@@ -3,6 +3,7 @@
 Lookups are discovered from the views (`_form_ajax_refs`); what a role may choose is computed
 here in SQL from DESIGN.md section 2, independently of the app's own scoping code.
 """
+
 import pytest
 from form_robot import model_views
 from sqlalchemy import text
@@ -29,13 +30,13 @@ INSTRUCTOR_MAY_CHOOSE = {
                           ON c.id = p."courseId" WHERE c."instructorId" = :me""",
 }
 TYPED = {
-    "users": 'SELECT email FROM users WHERE id = :id',
-    "courses": 'SELECT title FROM courses WHERE id = :id',
-    "course_modules": 'SELECT title FROM course_modules WHERE id = :id',
-    "lessons": 'SELECT title FROM lessons WHERE id = :id',
-    "quizzes": 'SELECT title FROM quizzes WHERE id = :id',
+    "users": "SELECT email FROM users WHERE id = :id",
+    "courses": "SELECT title FROM courses WHERE id = :id",
+    "course_modules": "SELECT title FROM course_modules WHERE id = :id",
+    "lessons": "SELECT title FROM lessons WHERE id = :id",
+    "quizzes": "SELECT title FROM quizzes WHERE id = :id",
     "course_progress": 'SELECT u.email FROM course_progress p JOIN users u ON u.id = p."userId" '
-                       'WHERE p.id = :id',
+    "WHERE p.id = :id",
 }
 # Fields that offer only some rows to everyone: a course's instructor is a staff member.
 STAFF_ONLY = {"instructor_id": "SELECT id FROM users WHERE role IN ('ADMIN', 'INSTRUCTOR')"}
@@ -58,15 +59,16 @@ def ids(app, sql, **params) -> set[str]:
 
 
 def may_choose(app, table, field, role, me) -> set[str]:
-    everyone = ids(app, STAFF_ONLY[field]) if field in STAFF_ONLY else ids(app, f"SELECT id FROM {table}")
+    everyone = (
+        ids(app, STAFF_ONLY[field]) if field in STAFF_ONLY else ids(app, f"SELECT id FROM {table}")
+    )
     if role is UserRole.ADMIN:
         return everyone
     return everyone & ids(app, INSTRUCTOR_MAY_CHOOSE[table], me=me)
 
 
 def ask(client, view, field, term):
-    response = client.get(f"{view.url}/ajax/lookup/", query_string={"name": field,
-                                                                    "query": term})
+    response = client.get(f"{view.url}/ajax/lookup/", query_string={"name": field, "query": term})
     assert response.status_code == 200, (view.endpoint, field, term, response.status_code)
     return [row_id for row_id, _label in response.get_json()]
 
@@ -90,7 +92,8 @@ def test_every_lookup_finds_what_the_role_may_choose_and_nothing_else(demo_app, 
         common = ask(client, view, field, "a")
         assert common and set(common) <= allowed, (
             f"{view.endpoint}.{field}: offered rows {role.name} may not choose: "
-            f"{set(common) - allowed}")
+            f"{set(common) - allowed}"
+        )
         checked += 1
     assert checked >= 10
 
@@ -100,13 +103,21 @@ def test_a_lookup_answers_odd_input_without_an_error(demo_app):
     client = demo_app.test_client()
     sign_in(client, ACCOUNTS[UserRole.ADMIN], DEMO_PASSWORD)
     url = "/admin/course/ajax/lookup/"
-    for query in ({"query": ""}, {"query": "%"}, {"query": "_"},
-                  {"query": "x" * 5000}, {"query": "a", "limit": "100000"},
-                  {"query": "a", "offset": "-5"}, {}):
+    for query in (
+        {"query": ""},
+        {"query": "%"},
+        {"query": "_"},
+        {"query": "x" * 5000},
+        {"query": "a", "limit": "100000"},
+        {"query": "a", "offset": "-5"},
+        {},
+    ):
         response = client.get(url, query_string={"name": "instructor_id", **query})
         assert response.status_code == 200, (query, response.status_code)
         assert len(response.get_json()) <= 50
     # A NUL is refused at the edge (lms.security); a typed % is a percent sign, not "everything".
-    assert client.get(url, query_string={"name": "instructor_id", "query": "a\x00b"}
-                      ).status_code == 400
+    assert (
+        client.get(url, query_string={"name": "instructor_id", "query": "a\x00b"}).status_code
+        == 400
+    )
     assert client.get(url, query_string={"name": "instructor_id", "query": "%"}).get_json() == []

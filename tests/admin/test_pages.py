@@ -1,12 +1,30 @@
 """Every admin list, details and edit page renders for the roles that may see it."""
+
 import pytest
 
-LIST_ENDPOINTS = ["user", "account", "session", "verification_token", "course", "course_module",
-                  "lesson", "media", "enrollment", "course_progress", "lesson_progress",
-                  "transaction", "quiz", "question", "quiz_attempt", "certificate",
-                  "course_analytics", "audit_log"]
-INSTRUCTOR_READS = [e for e in LIST_ENDPOINTS
-                    if e not in ("account", "session", "verification_token", "audit_log")]
+LIST_ENDPOINTS = [
+    "user",
+    "account",
+    "session",
+    "verification_token",
+    "course",
+    "course_module",
+    "lesson",
+    "media",
+    "enrollment",
+    "course_progress",
+    "lesson_progress",
+    "transaction",
+    "quiz",
+    "question",
+    "quiz_attempt",
+    "certificate",
+    "course_analytics",
+    "audit_log",
+]
+INSTRUCTOR_READS = [
+    e for e in LIST_ENDPOINTS if e not in ("account", "session", "verification_token", "audit_log")
+]
 
 
 @pytest.mark.parametrize("endpoint", LIST_ENDPOINTS)

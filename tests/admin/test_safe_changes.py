@@ -1,25 +1,42 @@
 """Delete previews, conflict detection and the audit trail of admin writes."""
+
 from decimal import Decimal
 
+import factories as f
 from helpers import create, delete, edit, flashes, form_errors
 from sqlalchemy import func, select
 from support import csrf_token_from
 
-import factories as f
 from lms.db import db
 from lms.models import (
-    AuditEntry, Certificate, Course, CourseModule, CourseProgress, Enrollment, Lesson,
-    LessonProgress, Transaction,
+    AuditEntry,
+    Certificate,
+    Course,
+    CourseModule,
+    CourseProgress,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    Transaction,
 )
 
-PLATFORM_COUNTED = [CourseModule, Lesson, LessonProgress, Enrollment, CourseProgress, Transaction,
-                    Certificate]
+PLATFORM_COUNTED = [
+    CourseModule,
+    Lesson,
+    LessonProgress,
+    Enrollment,
+    CourseProgress,
+    Transaction,
+    Certificate,
+]
 
 
 def counts(app):
     with app.app_context():
-        return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
-                for m in PLATFORM_COUNTED}
+        return {
+            m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+            for m in PLATFORM_COUNTED
+        }
 
 
 def course_with_students(app, students=3, lessons=2):
@@ -43,8 +60,10 @@ def course_with_students(app, students=3, lessons=2):
 def preview_numbers(html: str) -> dict:
     import re
 
-    return {table: int(n.replace(",", "")) for table, n in
-            re.findall(r'data-table="(\w+)">([\d,]+)<', html)}
+    return {
+        table: int(n.replace(",", ""))
+        for table, n in re.findall(r'data-table="(\w+)">([\d,]+)<', html)
+    }
 
 
 def test_preview_counts_equal_what_the_delete_removes(app, admin_client):
@@ -55,8 +74,13 @@ def test_preview_counts_equal_what_the_delete_removes(app, admin_client):
     html = preview.get_data(as_text=True)
     shown = preview_numbers(html.split('id="kept"')[0])
     kept = preview_numbers(html.split('id="kept"')[1])
-    assert shown == {"course_modules": 1, "lessons": 2, "lesson_progress": 6, "enrollments": 3,
-                     "course_progress": 3}
+    assert shown == {
+        "course_modules": 1,
+        "lessons": 2,
+        "lesson_progress": 6,
+        "enrollments": 3,
+        "course_progress": 3,
+    }
     assert kept == {"transactions": 3, "certificates": 3}
     with app.app_context():
         assert db.session.get(Course, course_id) is not None  # nothing deleted yet
@@ -71,11 +95,14 @@ def test_preview_counts_equal_what_the_delete_removes(app, admin_client):
 def test_bulk_delete_previews_then_deletes_every_selected_row_in_one_go(app, admin_client):
     ids = [course_with_students(app, students=1, lessons=1) for _ in range(2)]
     token = csrf_token_from(admin_client.get("/admin/course/").get_data(as_text=True))
-    preview = admin_client.post("/admin/course/action/", data={
-        "action": "delete", "rowid": ids, "csrf_token": token})
+    preview = admin_client.post(
+        "/admin/course/action/", data={"action": "delete", "rowid": ids, "csrf_token": token}
+    )
     assert preview_numbers(preview.get_data(as_text=True).split('id="kept"')[0])["enrollments"] == 2
-    admin_client.post("/admin/course/action/", data={
-        "action": "delete", "rowid": ids, "csrf_token": token, "confirmed": "yes"})
+    admin_client.post(
+        "/admin/course/action/",
+        data={"action": "delete", "rowid": ids, "csrf_token": token, "confirmed": "yes"},
+    )
     with app.app_context():
         assert db.session.query(Course).filter(Course.id.in_(ids)).count() == 0
         logged = db.session.query(AuditEntry).filter_by(action="delete", table_name="courses")
@@ -83,9 +110,15 @@ def test_bulk_delete_previews_then_deletes_every_selected_row_in_one_go(app, adm
 
 
 def course_form(course):
-    return {"title": course.title, "slug": course.slug, "description": course.description,
-            "difficulty": course.difficulty.name, "price": f"{course.price:.2f}",
-            "currency": course.currency, "duration_hours": str(course.duration_hours)}
+    return {
+        "title": course.title,
+        "slug": course.slug,
+        "description": course.description,
+        "difficulty": course.difficulty.name,
+        "price": f"{course.price:.2f}",
+        "currency": course.currency,
+        "duration_hours": str(course.duration_hours),
+    }
 
 
 def test_the_second_of_two_overlapping_edits_is_refused(app, make_staff):
@@ -110,9 +143,14 @@ def test_the_second_of_two_overlapping_edits_is_refused(app, make_staff):
     import html as html_lib
 
     def submit(client, page, changes):
-        data = {**form, **changes, "csrf_token": csrf_token_from(page),
-                "row_version": html_lib.unescape(
-                    re.search(r'name="row_version"[^>]*value="([^"]+)"', page).group(1))}
+        data = {
+            **form,
+            **changes,
+            "csrf_token": csrf_token_from(page),
+            "row_version": html_lib.unescape(
+                re.search(r'name="row_version"[^>]*value="([^"]+)"', page).group(1)
+            ),
+        }
         return client.post(url, data=data)
 
     assert submit(first, pages[0], {"title": "First wins"}).status_code == 302
@@ -136,13 +174,14 @@ def test_a_changed_inline_child_is_a_conflict_too(app, admin_client):
     import html as html_lib
     import re
 
-    version = html_lib.unescape(re.search(r'name="row_version"[^>]*value="([^"]+)"',
-                                          page).group(1))
+    version = html_lib.unescape(re.search(r'name="row_version"[^>]*value="([^"]+)"', page).group(1))
     with app.app_context():
         db.session.get(CourseModule, module_id).title = "Week one (renamed elsewhere)"
         db.session.commit()
-    response = admin_client.post(url, data={**form, "title": "Mine", "row_version": version,
-                                            "csrf_token": csrf_token_from(page)})
+    response = admin_client.post(
+        url,
+        data={**form, "title": "Mine", "row_version": version, "csrf_token": csrf_token_from(page)},
+    )
     assert response.status_code == 200
     assert "modules rows were added, removed or edited" in response.get_data(as_text=True)
     with app.app_context():
@@ -154,17 +193,29 @@ def test_every_kind_of_write_is_in_the_audit_log_with_before_and_after(app, admi
         teacher = f.make_user(role=f.UserRole.INSTRUCTOR)
         db.session.commit()
         teacher_id = teacher.id
-    create(admin_client, "course", {"title": "Audited", "description": "d", "slug": "audited",
-                                    "difficulty": "BEGINNER", "price": "5.00", "currency": "USD",
-                                    "duration_hours": "1", "instructor_id": teacher_id})
+    create(
+        admin_client,
+        "course",
+        {
+            "title": "Audited",
+            "description": "d",
+            "slug": "audited",
+            "difficulty": "BEGINNER",
+            "price": "5.00",
+            "currency": "USD",
+            "duration_hours": "1",
+            "instructor_id": teacher_id,
+        },
+    )
     with app.app_context():
         course = db.session.query(Course).filter_by(slug="audited").one()
         form, course_id = course_form(course), course.id
     edit(admin_client, "course", course_id, {**form, "price": "7.50"})
     delete(admin_client, "course", course_id)
     with app.app_context():
-        entries = db.session.query(AuditEntry).filter_by(row_id=course_id).order_by(
-            AuditEntry.id).all()
+        entries = (
+            db.session.query(AuditEntry).filter_by(row_id=course_id).order_by(AuditEntry.id).all()
+        )
     assert [e.action for e in entries] == ["create", "update", "delete"]
     assert all(e.user_email == "admin@example.com" for e in entries)
     assert entries[0].after["title"] == "Audited" and entries[0].after["price"] == "5.00"

@@ -1,12 +1,19 @@
 """Secret values never appear, and list pages cost a fixed number of queries (no N+1)."""
+
+import factories as f
 import pytest
 from sqlalchemy import event
 
-import factories as f
 from lms.db import db
 
-SECRETS = ["SECRET-ACCESS", "SECRET-REFRESH", "SECRET-ID", "SECRET-SESSION", "SECRET-VERIFY",
-           "$argon2id$"]
+SECRETS = [
+    "SECRET-ACCESS",
+    "SECRET-REFRESH",
+    "SECRET-ID",
+    "SECRET-SESSION",
+    "SECRET-VERIFY",
+    "$argon2id$",
+]
 
 
 def pages(two_worlds):
@@ -27,7 +34,8 @@ def test_tokens_and_hashes_never_appear_in_lists_or_details(admin_client, two_wo
 
 
 def test_correct_answers_only_in_the_edit_form_of_someone_who_may_edit(
-        admin_client, instructor_client, two_worlds):
+    admin_client, instructor_client, two_worlds
+):
     question = two_worlds["mine"]["question"]
     for client in (admin_client, instructor_client):
         for url in ("/admin/question/", f"/admin/question/details/?id={question}"):
@@ -76,9 +84,22 @@ def add_rows(app, count):
         db.session.commit()
 
 
-LIST_PAGES = ["course", "course_module", "lesson", "enrollment", "course_progress",
-              "lesson_progress", "transaction", "quiz", "question", "quiz_attempt", "certificate",
-              "user", "course_analytics", "audit_log"]
+LIST_PAGES = [
+    "course",
+    "course_module",
+    "lesson",
+    "enrollment",
+    "course_progress",
+    "lesson_progress",
+    "transaction",
+    "quiz",
+    "question",
+    "quiz_attempt",
+    "certificate",
+    "user",
+    "course_analytics",
+    "audit_log",
+]
 
 
 @pytest.mark.parametrize("endpoint", LIST_PAGES)

@@ -4,6 +4,7 @@ Two instructors: "mine" (the signed-in instructor_client) teaches Course A (4 le
 modules) and Course B (1 lesson); "other" teaches Course C and Course D (no activity).
 "Now" is 15 March 2026, 12:00 UTC.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,8 +14,8 @@ import pytest
 
 from lms.analytics.filters import Filters
 from lms.db import db
-from lms.models import EnrollmentStatus as ES
-from lms.models import PaymentStatus as PS
+from lms.models import EnrollmentStatus as ES  # noqa: N817 (short in row tables)
+from lms.models import PaymentStatus as PS  # noqa: N817
 from lms.models import User, UserRole
 
 NOW = datetime(2026, 3, 15, 12, 0)
@@ -42,8 +43,7 @@ class Dataset:
 def build_catalog(data: Dataset, me: User, other: User) -> dict:
     a = fx.make_course(instructor=me, title="Course A", slug="course-a", price=Decimal("49.99"))
     b = fx.make_course(instructor=me, title="Course B", slug="course-b", price=Decimal("19.99"))
-    c = fx.make_course(instructor=other, title="Course C", slug="course-c",
-                       price=Decimal("100.00"))
+    c = fx.make_course(instructor=other, title="Course C", slug="course-c", price=Decimal("100.00"))
     dd = fx.make_course(instructor=other, title="Course D", slug="course-d")
     m1, m2 = fx.make_module(a, order=1), fx.make_module(a, order=2)
     # Created out of order on purpose: the funnel must follow module, then lesson order.
@@ -57,24 +57,52 @@ def build_catalog(data: Dataset, me: User, other: User) -> dict:
 
 
 def build_students() -> dict:
-    created = {"s1": "2025-12-15", "s2": "2026-01-05", "s3": "2026-01-20", "s4": "2026-02-01",
-               "s5": "2026-02-02", "s6": "2026-03-03", "s7": "2026-03-04"}
-    return {key: fx.make_user(email=f"{key}@example.com", name=key.upper(),
-                              created_at=d(day)) for key, day in created.items()}
+    created = {
+        "s1": "2025-12-15",
+        "s2": "2026-01-05",
+        "s3": "2026-01-20",
+        "s4": "2026-02-01",
+        "s5": "2026-02-02",
+        "s6": "2026-03-03",
+        "s7": "2026-03-04",
+    }
+    return {
+        key: fx.make_user(email=f"{key}@example.com", name=key.upper(), created_at=d(day))
+        for key, day in created.items()
+    }
 
 
 # (student, course, enrolled, status, completed, progress %, last accessed, lessons watched)
 # where lessons watched is [(lesson index 0-3, completed, seconds, last watched)].
 ENROLLMENTS = [
-    ("s1", "A", "2026-01-10", ES.COMPLETED, "2026-01-20", 100, "2026-01-20",
-     [(0, True, 600, "2026-01-11"), (1, True, 600, "2026-01-12"), (2, True, 600, "2026-01-13"),
-      (3, True, 600, "2026-01-14")]),
+    (
+        "s1",
+        "A",
+        "2026-01-10",
+        ES.COMPLETED,
+        "2026-01-20",
+        100,
+        "2026-01-20",
+        [
+            (0, True, 600, "2026-01-11"),
+            (1, True, 600, "2026-01-12"),
+            (2, True, 600, "2026-01-13"),
+            (3, True, 600, "2026-01-14"),
+        ],
+    ),
     ("s2", "A", "2026-02-05", ES.ACTIVE, None, 25, "2026-02-10", [(0, True, 300, "2026-02-06")]),
-    ("s3", "A", "2026-02-06", ES.CANCELLED, None, 25, "2026-02-07",
-     [(0, True, 500, "2026-02-07")]),
+    ("s3", "A", "2026-02-06", ES.CANCELLED, None, 25, "2026-02-07", [(0, True, 500, "2026-02-07")]),
     ("s4", "A", "2025-12-31 23:59:59", ES.ACTIVE, None, 0, "2026-03-10", []),
-    ("s5", "A", "2026-01-01", ES.ACTIVE, None, 75, "2026-03-14",
-     [(0, True, 400, "2026-01-02"), (2, False, 100, "2026-03-14")]),
+    (
+        "s5",
+        "A",
+        "2026-01-01",
+        ES.ACTIVE,
+        None,
+        75,
+        "2026-03-14",
+        [(0, True, 400, "2026-01-02"), (2, False, 100, "2026-03-14")],
+    ),
     ("s6", "A", "2026-03-05", ES.ACTIVE, None, 0, "2026-03-05", []),
     ("s1", "B", "2026-02-20", ES.COMPLETED, "2026-03-12", 100, "2026-03-12", []),
     ("s6", "C", "2026-03-01", ES.ACTIVE, None, 10, "2026-03-01", []),
@@ -100,18 +128,40 @@ TRANSACTIONS = [
 def build_learning(catalog: dict, students: dict) -> None:
     for key, course, enrolled, status, completed, percent, last, watched in ENROLLMENTS:
         student, row = students[key], catalog[course]
-        fx.make_enrollment(student, row, status=status, enrolled_at=d(enrolled),
-                           completed_at=completed and d(completed))
-        progress = fx.make_progress(student, row, progress_percent=percent, total_lessons=4,
-                                    last_accessed_at=d(last), started_at=d(enrolled),
-                                    completed_at=completed and d(completed))
+        fx.make_enrollment(
+            student,
+            row,
+            status=status,
+            enrolled_at=d(enrolled),
+            completed_at=completed and d(completed),
+        )
+        progress = fx.make_progress(
+            student,
+            row,
+            progress_percent=percent,
+            total_lessons=4,
+            last_accessed_at=d(last),
+            started_at=d(enrolled),
+            completed_at=completed and d(completed),
+        )
         for index, done, seconds, when in watched:
-            fx.make_lesson_progress(progress, catalog["lessons"][index], completed=done,
-                                    completed_at=d(when) if done else None,
-                                    watch_time_seconds=seconds, last_watched_at=d(when))
+            fx.make_lesson_progress(
+                progress,
+                catalog["lessons"][index],
+                completed=done,
+                completed_at=d(when) if done else None,
+                watch_time_seconds=seconds,
+                last_watched_at=d(when),
+            )
     for key, course, status, amount, currency, created in TRANSACTIONS:
-        fx.make_transaction(students[key], catalog[course], status=status, amount=Decimal(amount),
-                            currency=currency, created_at=d(created))
+        fx.make_transaction(
+            students[key],
+            catalog[course],
+            status=status,
+            amount=Decimal(amount),
+            currency=currency,
+            created_at=d(created),
+        )
 
 
 ALL_RIGHT = {"q1": "Paris", "q2": "true", "q3": "4", "q4": "An essay."}
@@ -122,8 +172,7 @@ def build_quizzes(data: Dataset, catalog: dict, students: dict) -> None:
     questions = {
         "q1": fx.make_question(quiz, type="multiple_choice", correct_answer="Paris", order=1),
         "q2": fx.make_question(quiz, type="true_false", correct_answer="true", order=2),
-        "q3": fx.make_question(quiz, type="multiple_choice", correct_answer="4", points=2,
-                               order=3),
+        "q3": fx.make_question(quiz, type="multiple_choice", correct_answer="4", points=2, order=3),
         "q4": fx.make_question(quiz, type="essay", correct_answer=None, points=3, order=4),
     }
     attempts = [  # (student, started, score, passed, answers)
@@ -135,16 +184,23 @@ def build_quizzes(data: Dataset, catalog: dict, students: dict) -> None:
         ("s2", "2026-02-08", 100, True, ALL_RIGHT),
     ]
     for key, started, score, passed, answers in attempts:
-        fx.make_attempt(quiz, students[key], score=score, passed=passed, started_at=d(started),
-                        answers={questions[q].id: a for q, a in answers.items()})
+        fx.make_attempt(
+            quiz,
+            students[key],
+            score=score,
+            passed=passed,
+            started_at=d(started),
+            answers={questions[q].id: a for q, a in answers.items()},
+        )
     other = fx.make_quiz(catalog["C"], title="Quiz C", passing_score=60)
     fx.make_question(other, correct_answer="yes", order=1)
-    fx.make_attempt(other, students["s6"], score=50, passed=False, started_at=d("2026-03-02"),
-                    answers={})
-    fx.make_attempt(other, students["s1"], score=90, passed=True, started_at=d("2025-12-20"),
-                    answers={})
-    data.ids.update(quiz=quiz.id, quiz_c=other.id,
-                    **{key: q.id for key, q in questions.items()})
+    fx.make_attempt(
+        other, students["s6"], score=50, passed=False, started_at=d("2026-03-02"), answers={}
+    )
+    fx.make_attempt(
+        other, students["s1"], score=90, passed=True, started_at=d("2025-12-20"), answers={}
+    )
+    data.ids.update(quiz=quiz.id, quiz_c=other.id, **{key: q.id for key, q in questions.items()})
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """course_analytics refresh: one set-based statement, right numbers, the command, admin button."""
+
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -23,8 +24,7 @@ def analytics_by_title(app, dataset) -> dict:
 def test_refresh_computes_every_course_in_one_statement(app, dataset):
     statements = []
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute",
-                     lambda *args: statements.append(args[2]))
+        event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         count = refresh_course_analytics(db.session, now=datetime(2026, 3, 15, 12))
         db.session.commit()
     assert count == 4
@@ -35,11 +35,13 @@ def test_refresh_computes_every_course_in_one_statement(app, dataset):
     assert round(a.completion_rate, 6) == round(100 / 6, 6)
     assert a.average_progress == 37.5  # (100 + 25 + 25 + 0 + 75 + 0) / 6
     assert a.total_revenue == Decimal("100.28")  # completed only; the refund is not revenue
-    assert (b.total_enrollments, b.completion_rate, b.total_revenue) == (1, 100.0,
-                                                                         Decimal("19.99"))
+    assert (b.total_enrollments, b.completion_rate, b.total_revenue) == (1, 100.0, Decimal("19.99"))
     # Course C sells in USD: its EUR sale is not added to a USD total.
-    assert (c.active_enrollments, c.average_progress, c.total_revenue) == (1, 25.0,
-                                                                           Decimal("100.00"))
+    assert (c.active_enrollments, c.average_progress, c.total_revenue) == (
+        1,
+        25.0,
+        Decimal("100.00"),
+    )
     assert (d.total_enrollments, d.completion_rate, d.total_revenue) == (0, 0.0, Decimal(0))
     assert all(r.last_calculated_at == datetime(2026, 3, 15, 12) for r in rows.values())
     assert all(r.id.startswith("c") and len(r.id) == 25 for r in rows.values())
@@ -47,9 +49,15 @@ def test_refresh_computes_every_course_in_one_statement(app, dataset):
 
 def test_refresh_updates_existing_rows_in_place(app, dataset):
     with app.app_context():
-        db.session.add(CourseAnalytics(id="existing-row", course_id=dataset.ids["A"],
-                                       total_enrollments=999, average_rating=4.5,
-                                       last_calculated_at=STALE))
+        db.session.add(
+            CourseAnalytics(
+                id="existing-row",
+                course_id=dataset.ids["A"],
+                total_enrollments=999,
+                average_rating=4.5,
+                last_calculated_at=STALE,
+            )
+        )
         db.session.commit()
         refresh_course_analytics(db.session)
         refresh_course_analytics(db.session)
@@ -64,8 +72,9 @@ def test_refresh_updates_existing_rows_in_place(app, dataset):
 def test_cli_command(app, dataset):
     result = app.test_cli_runner().invoke(args=["analytics", "refresh"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"Updated 4 courses in [\d.]+ s; rebuilt the dashboards' rollups in",
-                     result.output), result.output
+    assert re.search(
+        r"Updated 4 courses in [\d.]+ s; rebuilt the dashboards' rollups in", result.output
+    ), result.output
     assert "course_sales" in result.output  # progress, step by step
     assert len(analytics_by_title(app, dataset)) == 4
     help_text = app.test_cli_runner().invoke(args=["analytics", "refresh", "--help"]).output
@@ -75,8 +84,10 @@ def test_cli_command(app, dataset):
 def test_admin_button_refreshes_audits_and_shows_when(app, admin_client, dataset):
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
     assert "has not been calculated yet" in page
-    response = admin_client.post("/admin/analytics/refresh/", data={
-        "csrf_token": csrf_token_from(page), "next": "/admin/analytics/courses/?course="})
+    response = admin_client.post(
+        "/admin/analytics/refresh/",
+        data={"csrf_token": csrf_token_from(page), "next": "/admin/analytics/courses/?course="},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/analytics/courses/?course="
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
@@ -85,22 +96,28 @@ def test_admin_button_refreshes_audits_and_shows_when(app, admin_client, dataset
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry)).one()
     assert (entry.action, entry.table_name, entry.details) == (
-        "refresh", "course_analytics", {"courses": 4, "rollups": True})
+        "refresh",
+        "course_analytics",
+        {"courses": 4, "rollups": True},
+    )
 
 
 def test_button_needs_csrf_and_refuses_open_redirects(admin_client, dataset):
     assert admin_client.post("/admin/analytics/refresh/").status_code == 400
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
-    response = admin_client.post("/admin/analytics/refresh/", data={
-        "csrf_token": csrf_token_from(page), "next": "//evil.example.com/"})
+    response = admin_client.post(
+        "/admin/analytics/refresh/",
+        data={"csrf_token": csrf_token_from(page), "next": "//evil.example.com/"},
+    )
     assert response.headers["Location"] == "/admin/analytics/courses/"
 
 
 def test_instructors_can_read_but_not_refresh(instructor_client, dataset):
     page = instructor_client.get("/admin/analytics/courses/").get_data(as_text=True)
     assert "refresh-analytics" not in page
-    response = instructor_client.post("/admin/analytics/refresh/",
-                                      data={"csrf_token": csrf_token_from(page)})
+    response = instructor_client.post(
+        "/admin/analytics/refresh/", data={"csrf_token": csrf_token_from(page)}
+    )
     assert response.status_code == 403
 
 
@@ -117,11 +134,17 @@ def test_rebuilt_tables_keep_the_migrated_shape(app, dataset):
         db.session.commit()
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "compare_server_default": True})
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
             assert compare_metadata(context, db.metadata) == []
-            kinds = dict(conn.execute(text(
-                "SELECT relname, relpersistence FROM pg_class WHERE relname LIKE 'analytics_%'"
-            )).all())
+            kinds = dict(
+                conn.execute(
+                    text(
+                        "SELECT relname, relpersistence FROM pg_class"
+                        " WHERE relname LIKE 'analytics_%'"
+                    )
+                ).all()
+            )
     assert kinds and set(kinds.values()) == {"u"}  # unlogged tables and their indexes
     assert not any(name.endswith("_next") or "_next_" in name for name in kinds)
 
@@ -131,8 +154,9 @@ def test_a_failed_refresh_changes_nothing_and_says_so(app, admin_client, dataset
 
     monkeypatch.setattr(rollups, "STATEMENTS", [("broken", "SELECT * FROM no_such_table")])
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
-    response = admin_client.post("/admin/analytics/refresh/",
-                                 data={"csrf_token": csrf_token_from(page)})
+    response = admin_client.post(
+        "/admin/analytics/refresh/", data={"csrf_token": csrf_token_from(page)}
+    )
     assert response.status_code == 302
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
     assert "The recalculation failed and nothing was changed" in page

@@ -1,4 +1,5 @@
 """Every figure has a title, axis titles and hover text, plain JSON lists, and an empty state."""
+
 import json
 from datetime import datetime
 from decimal import Decimal
@@ -10,39 +11,102 @@ from lms.analytics import charts
 JAN, FEB = datetime(2026, 1, 1), datetime(2026, 2, 1)
 
 SAMPLES = {
-    "revenue_over_time": ([{"bucket": JAN, "revenue": Decimal("10.05"), "sales": 2,
-                            "refunded": Decimal(0), "refunds": 0}], "month"),
+    "revenue_over_time": (
+        [
+            {
+                "bucket": JAN,
+                "revenue": Decimal("10.05"),
+                "sales": 2,
+                "refunded": Decimal(0),
+                "refunds": 0,
+            }
+        ],
+        "month",
+    ),
     "revenue_by_course": ([{"title": "A", "revenue": Decimal("3.10"), "sales": 1}],),
-    "status_breakdown": ([{"status": "COMPLETED", "currency": "USD", "transactions": 2,
-                           "amount": Decimal("5.00")}],),
+    "status_breakdown": (
+        [{"status": "COMPLETED", "currency": "USD", "transactions": 2, "amount": Decimal("5.00")}],
+    ),
     "enrollments_over_time": ([{"bucket": JAN, "status": "ACTIVE", "enrollments": 3}], "day"),
-    "completion_vs_progress": ([{"title": "A", "enrollments": 4,
-                                 "completion_rate": Decimal("25.0"),
-                                 "average_progress": Decimal("50.0")}],),
-    "time_to_completion": ([{"label": "under 1 week", "completions": 1, "total": 1,
-                             "median_days": 2.0, "p90_days": 2.0}],),
-    "drop_off_funnel": ([{"pos": 0, "title": "Enrolled", "students": 3, "dropped": None},
-                         {"pos": 1, "title": "L1", "students": 1, "dropped": 2}], "A"),
-    "cohort_completion": ([{"cohort": JAN, "enrolled": 2, "completed": 1,
-                            "completion_rate": Decimal("50.0")}],),
+    "completion_vs_progress": (
+        [
+            {
+                "title": "A",
+                "enrollments": 4,
+                "completion_rate": Decimal("25.0"),
+                "average_progress": Decimal("50.0"),
+            }
+        ],
+    ),
+    "time_to_completion": (
+        [
+            {
+                "label": "under 1 week",
+                "completions": 1,
+                "total": 1,
+                "median_days": 2.0,
+                "p90_days": 2.0,
+            }
+        ],
+    ),
+    "drop_off_funnel": (
+        [
+            {"pos": 0, "title": "Enrolled", "students": 3, "dropped": None},
+            {"pos": 1, "title": "L1", "students": 1, "dropped": 2},
+        ],
+        "A",
+    ),
+    "cohort_completion": (
+        [{"cohort": JAN, "enrolled": 2, "completed": 1, "completion_rate": Decimal("50.0")}],
+    ),
     "refunds_by_progress": ([{"label": "0%", "refunds": 1, "amount": Decimal("9.99")}],),
     "progress_distribution": ([{"label": "0%", "students": 1}],),
-    "progress_by_course": ([{"title": "A", "students": 1,
-                             "average_progress": Decimal("10.0")}],),
-    "lesson_engagement": ([{"pos": 1, "title": "L1", "started": 2, "completed": 1,
-                            "completion_rate": Decimal("50.0"), "minutes": 5,
-                            "average_watch_seconds": Decimal("90.0")}], "A"),
+    "progress_by_course": ([{"title": "A", "students": 1, "average_progress": Decimal("10.0")}],),
+    "lesson_engagement": (
+        [
+            {
+                "pos": 1,
+                "title": "L1",
+                "started": 2,
+                "completed": 1,
+                "completion_rate": Decimal("50.0"),
+                "minutes": 5,
+                "average_watch_seconds": Decimal("90.0"),
+            }
+        ],
+        "A",
+    ),
     "signups_over_time": ([{"bucket": FEB, "role": "STUDENT", "signups": 4}], "month"),
     "users_by_role": ([{"role": "STUDENT", "users": 4, "new_in_range": 1}],),
-    "pass_rate_by_quiz": ([{"title": "Q", "course": "A", "pass_rate": Decimal("50.0"),
-                            "attempts": 2, "average_score": Decimal("60.0"),
-                            "passing_score": 70}],),
+    "pass_rate_by_quiz": (
+        [
+            {
+                "title": "Q",
+                "course": "A",
+                "pass_rate": Decimal("50.0"),
+                "attempts": 2,
+                "average_score": Decimal("60.0"),
+                "passing_score": 70,
+            }
+        ],
+    ),
     "score_distribution": ([{"label": "60–69", "passed": 0, "failed": 1}],),
     "attempts_per_student": ([{"label": "1", "students": 3}],),
-    "item_analysis": ([{"order": 1, "question": "Why?", "attempts": 3,
-                        "facility": Decimal("66.7"), "discrimination": Decimal("50.0")}], "Q"),
-    "course_analytics": ([{"title": "A", "total_enrollments": 2, "completion_rate": 50.0,
-                           "average_progress": 75.0}],),
+    "item_analysis": (
+        [
+            {
+                "order": 1,
+                "question": "Why?",
+                "attempts": 3,
+                "facility": Decimal("66.7"),
+                "discrimination": Decimal("50.0"),
+            }
+        ],
+        "Q",
+    ),
+    "course_analytics": (
+        [{"title": "A", "total_enrollments": 2, "completion_rate": 50.0, "average_progress": 75.0}],
+    ),
 }
 
 
@@ -56,8 +120,11 @@ def test_figure_is_labelled_and_plain_json(name):
     fig = getattr(charts, name)(*SAMPLES[name])
     data = json.loads(fig.to_json())
     assert data["layout"]["title"]["text"]
-    axis_titles = [v.get("title", {}).get("text") for k, v in data["layout"].items()
-                   if k.startswith(("xaxis", "yaxis"))]
+    axis_titles = [
+        v.get("title", {}).get("text")
+        for k, v in data["layout"].items()
+        if k.startswith(("xaxis", "yaxis"))
+    ]
     assert any(axis_titles), name
     assert all(trace.get("hovertemplate") or trace["type"] == "funnel" for trace in data["data"])
     assert "bdata" not in fig.to_json()  # no typed arrays: plain lists only
@@ -71,8 +138,9 @@ def test_no_rows_is_an_empty_state_not_an_error(name):
 
 
 def test_zero_filled_series_is_still_empty():
-    rows = [{"bucket": JAN, "revenue": Decimal(0), "sales": 0, "refunded": Decimal(0),
-             "refunds": 0}]
+    rows = [
+        {"bucket": JAN, "revenue": Decimal(0), "sales": 0, "refunded": Decimal(0), "refunds": 0}
+    ]
     assert charts.revenue_over_time(rows, "month").data == ()
 
 

@@ -1,6 +1,7 @@
 """The dashboard pages: figures carry the queries' numbers, instructors see their courses only,
 bad query strings give messages (never a 500), empty ranges show empty states, plotly.js is local.
 """
+
 import json
 import re
 
@@ -16,8 +17,9 @@ WINTER_ARGS = "from=2025-11-01&to=2026-03-31"
 
 def figures_of(html: str) -> dict:
     """Every figure on a page, by name, parsed from its JSON data block."""
-    blocks = re.findall(r'<script type="application/json" id="figure-([a-z_]+)">(.*?)</script>',
-                        html, re.DOTALL)
+    blocks = re.findall(
+        r'<script type="application/json" id="figure-([a-z_]+)">(.*?)</script>', html, re.DOTALL
+    )
     return {name: json.loads(body) for name, body in blocks}
 
 
@@ -33,8 +35,9 @@ def card(html: str, card_id: str) -> str:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_dashboard_renders_its_figures_for_both_roles(admin_client, instructor_client,
-                                                           dataset, frozen_now, page):
+def test_every_dashboard_renders_its_figures_for_both_roles(
+    admin_client, instructor_client, dataset, frozen_now, page
+):
     for client in (admin_client, instructor_client):
         html = get(client, f"/admin/analytics/{page}/?{Q1_ARGS}")
         figures = figures_of(html)
@@ -62,22 +65,25 @@ def test_enrollments_page_funnel_and_biggest_drop(admin_client, dataset, frozen_
     html = get(admin_client, f"/admin/analytics/enrollments/?{Q1_ARGS}&course={dataset.ids['A']}")
     funnel = figures_of(html)["funnel"]["data"][0]
     assert funnel["x"] == [5, 4, 2, 2, 1]
-    assert re.search(r"Biggest drop: <strong>2</strong> students\s+\(50\.0% of those still there\)",
-                     html)
+    assert re.search(
+        r"Biggest drop: <strong>2</strong> students\s+\(50\.0% of those still there\)", html
+    )
     assert card(html, "card-completion-rate") == "20.0%"  # Course A: 1 of 5
 
 
-def test_enrollments_page_defaults_the_funnel_to_the_busiest_course(admin_client, dataset,
-                                                                   frozen_now):
+def test_enrollments_page_defaults_the_funnel_to_the_busiest_course(
+    admin_client, dataset, frozen_now
+):
     html = get(admin_client, f"/admin/analytics/enrollments/?{Q1_ARGS}")
     assert "Drop-off funnel: Course A" in html
     assert "Showing the course with the most enrollments" in html
 
 
-def test_progress_page_links_at_risk_students_to_user_and_enrollment(admin_client, dataset,
-                                                                    frozen_now):
+def test_progress_page_links_at_risk_students_to_user_and_enrollment(
+    admin_client, dataset, frozen_now
+):
     html = get(admin_client, f"/admin/analytics/progress/?{Q1_ARGS}")
-    table = html[html.index('id="at-risk-table"'):]
+    table = html[html.index('id="at-risk-table"') :]
     assert f"/admin/user/details/?id={dataset.ids['s2']}" in table
     assert "/admin/enrollment/details/?id=" in table
     assert card(html, "card-at-risk") == "3"
@@ -100,8 +106,9 @@ def test_assessments_page_item_analysis(admin_client, dataset, frozen_now):
     assert "misleading" in html  # q2's negative discrimination is called out
 
 
-def test_instructor_only_sees_their_courses_as_choices_and_figures(instructor_client, dataset,
-                                                                  frozen_now):
+def test_instructor_only_sees_their_courses_as_choices_and_figures(
+    instructor_client, dataset, frozen_now
+):
     html = get(instructor_client, f"/admin/analytics/revenue/?{WINTER_ARGS}")
     assert "Course A" in html and "Course B" in html
     assert "Course C" not in html and "Course D" not in html
@@ -109,17 +116,24 @@ def test_instructor_only_sees_their_courses_as_choices_and_figures(instructor_cl
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_another_instructors_course_is_refused_with_a_message(instructor_client, dataset,
-                                                             frozen_now, page):
+def test_another_instructors_course_is_refused_with_a_message(
+    instructor_client, dataset, frozen_now, page
+):
     html = get(instructor_client, f"/admin/analytics/{page}/?{Q1_ARGS}&course={dataset.ids['C']}")
     assert "the course filter was ignored" in html
     assert "Course C" not in html
 
 
 BAD_QUERIES = [
-    "from=garbage&to=2026-13-45", "range=forever", "range=custom&from=0001-01-01",
-    "course=unknown", "quiz=unknown", "quiz=" + "x" * 5000,
-    "from=2026-03-01&to=2026-01-01", "range=7d&course=", "range[]=1&course=a&course=b",
+    "from=garbage&to=2026-13-45",
+    "range=forever",
+    "range=custom&from=0001-01-01",
+    "course=unknown",
+    "quiz=unknown",
+    "quiz=" + "x" * 5000,
+    "from=2026-03-01&to=2026-01-01",
+    "range=7d&course=",
+    "range[]=1&course=a&course=b",
 ]
 
 
@@ -142,8 +156,9 @@ def test_bad_input_is_explained(admin_client, dataset, frozen_now):
 @pytest.mark.parametrize("page", PAGES[:-1])
 def test_an_empty_range_shows_empty_states(admin_client, dataset, frozen_now, page):
     html = get(admin_client, f"/admin/analytics/{page}/?from=2020-01-01&to=2020-01-31")
-    texts = [a["text"] for fig in figures_of(html).values()
-             for a in fig["layout"].get("annotations", [])]
+    texts = [
+        a["text"] for fig in figures_of(html).values() for a in fig["layout"].get("annotations", [])
+    ]
     assert any(text.startswith("No ") for text in texts)
 
 

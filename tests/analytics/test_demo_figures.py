@@ -1,4 +1,5 @@
 """On the demo data: figures against independent SQL, and the rollups against the live queries."""
+
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -26,8 +27,9 @@ def demo(app):
 
 
 def scalar(sql: str, **params):
-    return db.session.execute(text(sql), {"start": datetime(2025, 3, 1),
-                                          "end": datetime(2026, 3, 1), **params}).scalar()
+    return db.session.execute(
+        text(sql), {"start": datetime(2025, 3, 1), "end": datetime(2026, 3, 1), **params}
+    ).scalar()
 
 
 def test_revenue_matches_independent_sql(demo):
@@ -38,48 +40,61 @@ def test_revenue_matches_independent_sql(demo):
     assert revenue > 0
     by_course = {r["course_id"]: r["revenue"] for r in queries.revenue_by_course(YEAR)}
     for course_id, amount in by_course.items():
-        assert amount == scalar("""SELECT sum(amount) FROM transactions
+        assert amount == scalar(
+            """SELECT sum(amount) FROM transactions
                                    WHERE status = 'COMPLETED' AND "courseId" = :c
                                    AND "createdAt" >= :start AND "createdAt" < :end""",
-                                c=course_id)
+            c=course_id,
+        )
 
 
 def test_enrollments_and_completion_match_independent_sql(demo):
     totals, by_course = queries.enrollment_overview(YEAR)
     assert totals["enrollments"] == scalar(
-        'SELECT count(*) FROM enrollments WHERE "enrolledAt" >= :start AND "enrolledAt" < :end')
+        'SELECT count(*) FROM enrollments WHERE "enrolledAt" >= :start AND "enrolledAt" < :end'
+    )
     assert totals["completed"] == scalar(
         """SELECT count(*) FROM enrollments WHERE status = 'COMPLETED'
-           AND "enrolledAt" >= :start AND "enrolledAt" < :end""")
+           AND "enrolledAt" >= :start AND "enrolledAt" < :end"""
+    )
     assert sum(r["enrollments"] for r in by_course) == totals["enrollments"]  # six courses
 
 
 def test_progress_and_at_risk_match_independent_sql(demo):
     assert queries.at_risk_count(YEAR) == scalar(
         """SELECT count(*) FROM course_progress WHERE "progressPercent" < 100
-           AND "lastAccessedAt" < :now - interval '30 days'""", now=ANCHOR)
+           AND "lastAccessedAt" < :now - interval '30 days'""",
+        now=ANCHOR,
+    )
     distribution = queries.progress_distribution(YEAR)
     assert sum(r["students"] for r in distribution) == scalar(
         """SELECT count(*) FROM course_progress
-           WHERE "lastAccessedAt" >= :start AND "lastAccessedAt" < :end""")
+           WHERE "lastAccessedAt" >= :start AND "lastAccessedAt" < :end"""
+    )
 
 
 def test_lesson_figures_match_the_specs_aggregate(demo):
     course = queries.progress_by_course(YEAR)[0]["course_id"]
     for row in queries.lesson_engagement(YEAR.with_course(course)):
-        expected = db.session.execute(text(
-            """SELECT count(*), count(*) FILTER (WHERE completed),
+        expected = db.session.execute(
+            text(
+                """SELECT count(*), count(*) FILTER (WHERE completed),
                       round(avg("watchTimeSeconds"), 1)
                FROM lesson_progress WHERE "lessonId" = :l
-               AND "lastWatchedAt" >= :start AND "lastWatchedAt" < :end"""),
-            {"l": row["lesson_id"], "start": datetime(2025, 3, 1),
-             "end": datetime(2026, 3, 1)}).one()
+               AND "lastWatchedAt" >= :start AND "lastWatchedAt" < :end"""
+            ),
+            {"l": row["lesson_id"], "start": datetime(2025, 3, 1), "end": datetime(2026, 3, 1)},
+        ).one()
         assert (row["started"], row["completed"], row["average_watch_seconds"]) == tuple(expected)
 
 
 @pytest.mark.parametrize("days", [7, 30, 90, 365, 500])
 def test_rollups_equal_live_figures_on_the_demo(demo, days):
-    f = Filters(start=ANCHOR.date() - timedelta(days=days - 1), end=ANCHOR.date(),
-                preset="custom", now=ANCHOR)
+    f = Filters(
+        start=ANCHOR.date() - timedelta(days=days - 1),
+        end=ANCHOR.date(),
+        preset="custom",
+        now=ANCHOR,
+    )
     for name in ROLLED_UP:
         assert getattr(precomputed, name)(f) == getattr(queries, name)(f), name

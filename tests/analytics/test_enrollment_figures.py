@@ -1,4 +1,5 @@
 """Enrollment and completion figures over the hand-made data set, worked out by hand."""
+
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,9 +15,14 @@ from lms.models import Enrollment
 def test_totals_count_enrollments_made_in_the_range(app, dataset):
     with app.app_context():
         totals, _by_course = q.enrollment_overview(dataset.filters(Q1))
-        independent = db.session.scalar(select(func.count()).select_from(Enrollment).where(
-            Enrollment.enrolled_at >= datetime(2026, 1, 1),
-            Enrollment.enrolled_at < datetime(2026, 4, 1)))
+        independent = db.session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .where(
+                Enrollment.enrolled_at >= datetime(2026, 1, 1),
+                Enrollment.enrolled_at < datetime(2026, 4, 1),
+            )
+        )
     assert totals["enrollments"] == independent == 8  # s4's enrollment on 31 Dec is outside
     assert totals["completed"] == 2
     assert totals["completion_rate"] == Decimal("25.0")
@@ -36,8 +42,9 @@ def test_series_has_every_day_and_status(app, dataset):
 def test_completion_rate_beside_average_progress_by_course(app, dataset):
     with app.app_context():
         _totals, rows = q.enrollment_overview(dataset.filters(Q1))
-    assert [(r["title"], r["enrollments"], r["completion_rate"], r["average_progress"])
-            for r in rows] == [
+    assert [
+        (r["title"], r["enrollments"], r["completion_rate"], r["average_progress"]) for r in rows
+    ] == [
         ("Course A", 5, Decimal("20.0"), Decimal("45.0")),
         ("Course C", 2, Decimal("0.0"), Decimal("25.0")),
         ("Course B", 1, Decimal("100.0"), Decimal("100.0")),
@@ -59,7 +66,12 @@ def test_drop_off_funnel_only_descends_and_names_the_biggest_drop(app, dataset):
         rows = q.drop_off_funnel(dataset.filters(Q1, course_id=dataset.ids["A"]))
     # Furthest lesson reached: s1 4, s2 1, s3 1, s5 3 (skipped A2), s6 none; s4 enrolled 31 Dec.
     assert [(r["title"], r["students"]) for r in rows] == [
-        ("Enrolled", 5), ("A1", 4), ("A2", 2), ("A3", 2), ("A4", 1)]
+        ("Enrolled", 5),
+        ("A1", 4),
+        ("A2", 2),
+        ("A3", 2),
+        ("A4", 1),
+    ]
     students = [r["students"] for r in rows]
     assert students == sorted(students, reverse=True)
     drop = charts.biggest_drop(rows)
@@ -75,16 +87,17 @@ def test_funnel_of_another_instructors_course_is_empty_for_an_instructor(app, da
 def test_completion_by_monthly_cohort(app, dataset):
     with app.app_context():
         rows = q.completion_by_cohort(dataset.filters(Q1))
-    assert [(r["cohort"].month, r["enrolled"], r["completed"], r["completion_rate"])
-            for r in rows] == [(1, 3, 1, Decimal("33.3")), (2, 3, 1, Decimal("33.3")),
-                               (3, 2, 0, Decimal("0.0"))]
+    assert [
+        (r["cohort"].month, r["enrolled"], r["completed"], r["completion_rate"]) for r in rows
+    ] == [(1, 3, 1, Decimal("33.3")), (2, 3, 1, Decimal("33.3")), (3, 2, 0, Decimal("0.0"))]
 
 
 def test_refunds_against_the_progress_of_refunded_students(app, dataset):
     with app.app_context():
         rows = q.refunds_by_progress(dataset.filters(Q1))
     assert {r["label"]: (r["refunds"], r["amount"]) for r in rows if r["refunds"]} == {
-        "25–49%": (1, Decimal("49.99"))}
+        "25–49%": (1, Decimal("49.99"))
+    }
 
 
 def test_instructor_scope_and_empty_range(app, dataset):

@@ -1,4 +1,5 @@
 """People and assessment figures over the hand-made data set; item analysis checked by hand."""
+
 import statistics
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,13 +14,14 @@ def test_signups_per_month_by_role(app, dataset):
         rows = q.signups_series(dataset.filters(WINTER))
     students = [r["signups"] for r in rows if r["role"] == "STUDENT"]
     assert students == [0, 1, 2, 2, 2]  # Nov, Dec (s1), Jan (s2, s3), Feb (s4, s5), Mar (s6, s7)
-    assert [r["bucket"] for r in rows if r["role"] == "ADMIN"][0] == datetime(2025, 11, 1)
+    assert next(r["bucket"] for r in rows if r["role"] == "ADMIN") == datetime(2025, 11, 1)
 
 
 def test_users_by_role_all_time_and_new(app, dataset):
     with app.app_context():
-        rows = {r["role"]: (r["users"], r["new_in_range"]) for r in q.users_by_role(
-            dataset.filters(Q1))}
+        rows = {
+            r["role"]: (r["users"], r["new_in_range"]) for r in q.users_by_role(dataset.filters(Q1))
+        }
         mine = {r["role"]: r["users"] for r in q.users_by_role(dataset.mine(Q1))}
     assert rows == {"STUDENT": (7, 6), "INSTRUCTOR": (2, 0), "ADMIN": (0, 0)}
     # An instructor counts the people enrolled in their courses: s7 enrolled nowhere.
@@ -30,24 +32,35 @@ def test_pass_rate_by_quiz(app, dataset):
     with app.app_context():
         rows = q.quiz_pass_rates(dataset.filters(Q1))
         totals = q.assessment_totals(dataset.filters(Q1))
-    assert [(r["title"], r["attempts"], r["passed"], r["pass_rate"], r["average_score"])
-            for r in rows] == [("Quiz A", 6, 4, Decimal("66.7"), Decimal("70.8")),
-                               ("Quiz C", 1, 0, Decimal("0.0"), Decimal("50.0"))]
+    assert [
+        (r["title"], r["attempts"], r["passed"], r["pass_rate"], r["average_score"]) for r in rows
+    ] == [
+        ("Quiz A", 6, 4, Decimal("66.7"), Decimal("70.8")),
+        ("Quiz C", 1, 0, Decimal("0.0"), Decimal("50.0")),
+    ]
     # Starts: first attempts in the range (s1, s2, s3, s5 at Quiz A; s6 at Quiz C).
-    assert (totals["attempts"], totals["starts"], totals["pass_rate"],
-            totals["average_score"]) == (7, 5, Decimal("57.1"), Decimal("67.9"))
+    assert (totals["attempts"], totals["starts"], totals["pass_rate"], totals["average_score"]) == (
+        7,
+        5,
+        Decimal("57.1"),
+        Decimal("67.9"),
+    )
 
 
 def test_score_distribution_and_attempts_per_student(app, dataset):
     with app.app_context():
         scores = q.score_distribution(dataset.filters(Q1))
         attempts = q.attempts_per_student(dataset.filters(Q1))
-    assert {r["label"]: (r["passed"], r["failed"]) for r in scores
-            if r["passed"] or r["failed"]} == {
-        "20–29": (0, 2), "50–59": (0, 1), "70–79": (1, 0), "90–100": (3, 0)}
+    assert {
+        r["label"]: (r["passed"], r["failed"]) for r in scores if r["passed"] or r["failed"]
+    } == {"20–29": (0, 2), "50–59": (0, 1), "70–79": (1, 0), "90–100": (3, 0)}
     # Per student and quiz first attempted in the range, every attempt at it counts.
     assert [(r["label"], r["students"]) for r in attempts] == [
-        ("1", 3), ("2", 2), ("3", 0), ("4 or more", 0)]
+        ("1", 3),
+        ("2", 2),
+        ("3", 0),
+        ("4 or more", 0),
+    ]
 
 
 # First attempts' marks per question (q1, q2 worth 1; q3 worth 2); q4 is an essay, left out.
@@ -59,8 +72,11 @@ def moodle_indices(k: int) -> tuple[float, float, float]:
     """Facility, SD and discrimination of question k, computed here without SQL."""
     marks = [m[k] for m in FIRST_ATTEMPT_MARKS.values()]
     rest = [sum(m) - m[k] for m in FIRST_ATTEMPT_MARKS.values()]
-    return (100 * statistics.mean(marks) / POINTS[k], 100 * statistics.stdev(marks) / POINTS[k],
-            100 * statistics.correlation(marks, rest))
+    return (
+        100 * statistics.mean(marks) / POINTS[k],
+        100 * statistics.stdev(marks) / POINTS[k],
+        100 * statistics.correlation(marks, rest),
+    )
 
 
 def test_item_analysis_on_first_attempts_matches_moodles_formulas(app, dataset):
@@ -75,14 +91,17 @@ def test_item_analysis_on_first_attempts_matches_moodles_formulas(app, dataset):
         assert row["discrimination"] == Decimal(f"{discrimination:.1f}")
     # And by hand: q2 is answered right by the weaker students, so it discriminates negatively.
     assert [(r["facility"], r["discrimination"]) for r in rows] == [
-        (Decimal("75.0"), Decimal("25.8")), (Decimal("50.0"), Decimal("-19.2")),
-        (Decimal("50.0"), Decimal("57.7"))]
+        (Decimal("75.0"), Decimal("25.8")),
+        (Decimal("50.0"), Decimal("-19.2")),
+        (Decimal("50.0"), Decimal("57.7")),
+    ]
 
 
 def test_item_analysis_counts_first_attempts_started_in_the_range(app, dataset):
     with app.app_context():
-        february = q.item_analysis(dataset.filters((date(2026, 2, 1), date(2026, 2, 28))),
-                                   dataset.ids["quiz"])
+        february = q.item_analysis(
+            dataset.filters((date(2026, 2, 1), date(2026, 2, 28))), dataset.ids["quiz"]
+        )
     # s2's and s3's first attempts; s2's second attempt (8 Feb) is not a first attempt.
     assert [r["attempts"] for r in february] == [2, 2, 2]
     assert february[0]["facility"] == Decimal("50.0")

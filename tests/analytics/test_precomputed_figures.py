@@ -1,4 +1,5 @@
 """The rollups give exactly the live figures for every shape of range; pages say when used."""
+
 from datetime import date
 
 import pytest
@@ -9,11 +10,22 @@ from lms.analytics.refresh import refresh_everything
 from lms.db import db
 
 ROLLED_UP = [
-    "revenue_series", "revenue_by_course", "transactions_by_status", "revenue_months",
-    "enrollment_series", "enrollment_overview", "time_to_completion",
-    "completion_by_cohort", "refunds_by_progress", "progress_distribution",
-    "progress_by_course", "progress_totals", "quiz_pass_rates", "assessment_totals",
-    "score_distribution", "attempts_per_student",
+    "revenue_series",
+    "revenue_by_course",
+    "transactions_by_status",
+    "revenue_months",
+    "enrollment_series",
+    "enrollment_overview",
+    "time_to_completion",
+    "completion_by_cohort",
+    "refunds_by_progress",
+    "progress_distribution",
+    "progress_by_course",
+    "progress_totals",
+    "quiz_pass_rates",
+    "assessment_totals",
+    "score_distribution",
+    "attempts_per_student",
 ]
 SPANS = {
     "days": Q1,  # 90 days, charted per day
@@ -46,30 +58,57 @@ def test_rollups_hold_the_hand_computed_numbers(app, rolled_up):
         revenue = precomputed.revenue_by_course(rolled_up.filters(WINTER))
         funnel_free = precomputed.time_to_completion(rolled_up.filters(Q1))
     assert [(r["title"], str(r["revenue"])) for r in revenue] == [
-        ("Course A", "100.28"), ("Course C", "100.00"), ("Course B", "19.99")]
-    assert (str(funnel_free[0]["median_days"]), str(funnel_free[0]["p90_days"])) == (
-        "15.0", "19.0")
+        ("Course A", "100.28"),
+        ("Course C", "100.00"),
+        ("Course B", "19.99"),
+    ]
+    assert (str(funnel_free[0]["median_days"]), str(funnel_free[0]["p90_days"])) == ("15.0", "19.0")
 
 
-@pytest.mark.parametrize("start, end, expected", [
-    (date(2026, 1, 1), date(2026, 3, 31),
-     ((date(2026, 1, 1), date(2026, 4, 1)), (date(2026, 1, 1), date(2026, 1, 1)),
-      (date(2026, 4, 1), date(2026, 4, 1)))),
-    (date(2025, 12, 15), date(2026, 3, 10),
-     ((date(2026, 1, 1), date(2026, 3, 1)), (date(2025, 12, 15), date(2026, 1, 1)),
-      (date(2026, 3, 1), date(2026, 3, 11)))),
-    (date(2026, 1, 15), date(2026, 2, 20),
-     ((date(2026, 1, 15), date(2026, 1, 15)), (date(2026, 1, 15), date(2026, 2, 21)),
-      (date(2026, 2, 21), date(2026, 2, 21)))),
-])
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (
+            date(2026, 1, 1),
+            date(2026, 3, 31),
+            (
+                (date(2026, 1, 1), date(2026, 4, 1)),
+                (date(2026, 1, 1), date(2026, 1, 1)),
+                (date(2026, 4, 1), date(2026, 4, 1)),
+            ),
+        ),
+        (
+            date(2025, 12, 15),
+            date(2026, 3, 10),
+            (
+                (date(2026, 1, 1), date(2026, 3, 1)),
+                (date(2025, 12, 15), date(2026, 1, 1)),
+                (date(2026, 3, 1), date(2026, 3, 11)),
+            ),
+        ),
+        (
+            date(2026, 1, 15),
+            date(2026, 2, 20),
+            (
+                (date(2026, 1, 15), date(2026, 1, 15)),
+                (date(2026, 1, 15), date(2026, 2, 21)),
+                (date(2026, 2, 21), date(2026, 2, 21)),
+            ),
+        ),
+    ],
+)
 def test_a_range_splits_into_whole_months_and_edge_days(dataset, start, end, expected):
     p = precomputed.periods(dataset.filters((start, end)))
-    assert ((p["month_start"], p["month_end"]), (p["head_start"], p["head_end"]),
-            (p["tail_start"], p["tail_end"])) == expected
+    assert (
+        (p["month_start"], p["month_end"]),
+        (p["head_start"], p["head_end"]),
+        (p["tail_start"], p["tail_end"]),
+    ) == expected
 
 
-def test_pages_say_when_figures_are_precomputed(app, admin_client, instructor_client, rolled_up,
-                                               frozen_now):
+def test_pages_say_when_figures_are_precomputed(
+    app, admin_client, instructor_client, rolled_up, frozen_now
+):
     page = admin_client.get("/admin/analytics/revenue/").get_data(as_text=True)
     assert 'id="as-of"' not in page  # a small platform: live, never stale
     app.config["ANALYTICS_ROLLUPS_FROM_ENROLLMENTS"] = 0  # as if it were a large one

@@ -1,4 +1,5 @@
 """Revenue figures over the hand-made data set: worked out by hand, cents exact, refunds apart."""
+
 from datetime import datetime
 from decimal import Decimal
 
@@ -18,11 +19,20 @@ def money(text: str) -> Decimal:
 def test_revenue_per_month_counts_completed_sales_and_shows_refunds_apart(app, dataset):
     with app.app_context():
         rows = q.revenue_series(dataset.filters(WINTER))
-    assert [r["bucket"] for r in rows] == [datetime(2025, 11, 1), datetime(2025, 12, 1),
-                                          datetime(2026, 1, 1), datetime(2026, 2, 1),
-                                          datetime(2026, 3, 1)]
-    assert [r["revenue"] for r in rows] == [0, money("0.10"), money("50.19"), money("69.98"),
-                                           money("100.00")]
+    assert [r["bucket"] for r in rows] == [
+        datetime(2025, 11, 1),
+        datetime(2025, 12, 1),
+        datetime(2026, 1, 1),
+        datetime(2026, 2, 1),
+        datetime(2026, 3, 1),
+    ]
+    assert [r["revenue"] for r in rows] == [
+        0,
+        money("0.10"),
+        money("50.19"),
+        money("69.98"),
+        money("100.00"),
+    ]
     assert [r["sales"] for r in rows] == [0, 1, 2, 2, 1]
     assert [r["refunded"] for r in rows] == [0, 0, 0, money("49.99"), 0]
     assert all(isinstance(r["revenue"], Decimal) for r in rows)
@@ -31,10 +41,14 @@ def test_revenue_per_month_counts_completed_sales_and_shows_refunds_apart(app, d
 def test_revenue_total_matches_independent_sql_and_excludes_refunds(app, dataset):
     with app.app_context():
         total = sum(r["revenue"] for r in q.revenue_series(dataset.filters(WINTER)))
-        independent = db.session.scalar(select(func.sum(Transaction.amount)).where(
-            Transaction.status == PaymentStatus.COMPLETED, Transaction.currency == "USD",
-            Transaction.created_at >= datetime(2025, 11, 1),
-            Transaction.created_at < datetime(2026, 4, 1)))
+        independent = db.session.scalar(
+            select(func.sum(Transaction.amount)).where(
+                Transaction.status == PaymentStatus.COMPLETED,
+                Transaction.currency == "USD",
+                Transaction.created_at >= datetime(2025, 11, 1),
+                Transaction.created_at < datetime(2026, 4, 1),
+            )
+        )
     assert total == independent == money("220.27")
 
 
@@ -51,8 +65,10 @@ def test_revenue_by_course_ranks_courses_and_computes_average_order(app, dataset
     with app.app_context():
         rows = q.revenue_by_course(dataset.filters(WINTER))
     assert [(r["title"], r["revenue"], r["sales"]) for r in rows] == [
-        ("Course A", money("100.28"), 4), ("Course C", money("100.00"), 1),
-        ("Course B", money("19.99"), 1)]
+        ("Course A", money("100.28"), 4),
+        ("Course C", money("100.00"), 1),
+        ("Course B", money("19.99"), 1),
+    ]
     assert rows[0]["average_order"] == money("25.07")  # 100.28 / 4 = 25.07
     assert rows[0]["refunded"] == money("49.99") and rows[0]["refunds"] == 1
 
@@ -60,8 +76,9 @@ def test_revenue_by_course_ranks_courses_and_computes_average_order(app, dataset
 def test_transactions_by_status_keep_other_currencies_apart(app, dataset):
     with app.app_context():
         rows = q.transactions_by_status(dataset.filters(WINTER))
-    found = {(r["status"], r["currency"]): (r["transactions"], r["amount"], r["average"])
-             for r in rows}
+    found = {
+        (r["status"], r["currency"]): (r["transactions"], r["amount"], r["average"]) for r in rows
+    }
     assert found == {
         ("PENDING", "USD"): (2, money("39.98"), money("19.99")),
         ("COMPLETED", "USD"): (6, money("220.27"), money("36.71")),
@@ -85,7 +102,8 @@ def test_pending_payments_older_than_15_minutes(app, dataset):
         count = q.pending_payments_count(dataset.filters(WINTER))
     assert count == 1
     assert [(r["email"], r["title"], r["amount"]) for r in rows] == [
-        ("s4@example.com", "Course B", money("19.99"))]
+        ("s4@example.com", "Course B", money("19.99"))
+    ]
 
 
 def test_instructor_sees_only_their_courses_revenue(app, dataset):
@@ -108,15 +126,19 @@ def test_instructor_asking_for_another_instructors_course_gets_nothing(app, data
 
 def test_a_sale_of_a_deleted_course_and_user_still_counts(app, dataset):
     with app.app_context():
-        fx.make_transaction(status=PaymentStatus.COMPLETED, amount=money("5.00"),
-                            created_at=datetime(2026, 2, 14))
-        db.session.execute(Transaction.__table__.update()
-                           .where(Transaction.amount == money("5.00"))
-                           .values(courseId="gone-course", userId="gone-user"))
+        fx.make_transaction(
+            status=PaymentStatus.COMPLETED, amount=money("5.00"), created_at=datetime(2026, 2, 14)
+        )
+        db.session.execute(
+            Transaction.__table__.update()
+            .where(Transaction.amount == money("5.00"))
+            .values(courseId="gone-course", userId="gone-user")
+        )
         db.session.commit()
         rows = q.revenue_by_course(dataset.filters(WINTER))
-    assert ("gone-course", None, money("5.00")) in [(r["course_id"], r["title"], r["revenue"])
-                                                    for r in rows]
+    assert ("gone-course", None, money("5.00")) in [
+        (r["course_id"], r["title"], r["revenue"]) for r in rows
+    ]
 
 
 def test_an_empty_range_gives_zeros_not_errors(app, dataset):

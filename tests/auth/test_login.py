@@ -1,4 +1,5 @@
 """Who can sign in, where they land, and what signing out and changing a password do."""
+
 from support import STAFF_PASSWORD, csrf_token_from, sign_in
 
 from lms.models import User, UserRole
@@ -51,10 +52,17 @@ def test_a_user_without_credentials_cannot_sign_in(app, client):
 def test_next_is_followed_only_when_it_is_a_path_on_this_site(client, make_staff):
     _id, email = make_staff(UserRole.ADMIN)
     assert sign_in(client, email, next_url="/admin/?x=1").headers["Location"] == "/admin/?x=1"
-    for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example",
-                    "javascript:alert(1)", "http:/evil.example"):
-        client.post("/logout", data={"csrf_token": csrf_token_from(
-            client.get("/admin/").get_data(as_text=True))})
+    for hostile in (
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+    ):
+        client.post(
+            "/logout",
+            data={"csrf_token": csrf_token_from(client.get("/admin/").get_data(as_text=True))},
+        )
         response = sign_in(client, email, next_url=hostile)
         assert response.headers["Location"] == "/admin/", hostile
 
@@ -67,8 +75,10 @@ def test_anonymous_visitors_are_sent_to_login_with_next(client):
 
 def test_login_post_without_a_valid_csrf_token_is_refused(client, make_staff):
     _id, email = make_staff(UserRole.ADMIN)
-    for data in ({"email": email, "password": STAFF_PASSWORD},
-                 {"email": email, "password": STAFF_PASSWORD, "csrf_token": "forged"}):
+    for data in (
+        {"email": email, "password": STAFF_PASSWORD},
+        {"email": email, "password": STAFF_PASSWORD, "csrf_token": "forged"},
+    ):
         response = client.post("/login", data=data)
         assert response.status_code == 400
         assert client.get("/admin/").status_code == 302
@@ -84,22 +94,28 @@ def test_logout_requires_post_with_csrf_and_ends_the_session(admin_client):
 
 def change_password(client, current, new, confirm=None):
     token = csrf_token_from(client.get("/account/password").get_data(as_text=True))
-    return client.post("/account/password", data={
-        "csrf_token": token, "current_password": current, "new_password": new,
-        "confirm_password": new if confirm is None else confirm,
-    })
+    return client.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current_password": current,
+            "new_password": new,
+            "confirm_password": new if confirm is None else confirm,
+        },
+    )
 
 
-def test_change_password_checks_the_current_one_and_signs_out_other_sessions(
-        app, make_staff):
+def test_change_password_checks_the_current_one_and_signs_out_other_sessions(app, make_staff):
     _id, email = make_staff(UserRole.INSTRUCTOR)
     first, second = app.test_client(), app.test_client()
     sign_in(first, email)
     sign_in(second, email)
     assert change_password(first, "wrong-current-pw", "brand-new-password").status_code == 400
     assert change_password(first, STAFF_PASSWORD, "short").status_code == 400
-    assert change_password(first, STAFF_PASSWORD, "brand-new-password", "different-one-x"
-                           ).status_code == 400
+    assert (
+        change_password(first, STAFF_PASSWORD, "brand-new-password", "different-one-x").status_code
+        == 400
+    )
     assert change_password(first, STAFF_PASSWORD, "brand-new-password").status_code == 302
     assert first.get("/admin/").status_code == 200  # this session carries on
     assert second.get("/admin/").status_code == 302  # the other one is signed out

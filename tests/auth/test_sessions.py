@@ -1,4 +1,5 @@
 """Sessions the server can end: sign-out, password and role changes, lifetimes, CSRF secrets."""
+
 from datetime import timedelta
 
 import pytest
@@ -45,7 +46,7 @@ def test_a_cookie_copied_before_sign_out_stops_working(app, make_staff):
 
 
 def test_signing_in_starts_a_new_csrf_secret(app, make_staff):
-    user_id, email = make_staff(UserRole.ADMIN, email="csrf@example.com")
+    _user_id, email = make_staff(UserRole.ADMIN, email="csrf@example.com")
     client = app.test_client()
     before = csrf_token_from(client.get("/login").get_data(as_text=True))
     with client.session_transaction() as session:
@@ -61,9 +62,13 @@ def test_signing_in_starts_a_new_csrf_secret(app, make_staff):
 def test_changing_the_password_signs_out_every_other_browser(app, make_staff):
     client = signed_in(app, make_staff)
     other = copy_of(app, client)
-    response = post(client, "/account/password", current_password="correct-horse-battery",
-                    new_password="a much longer new passphrase 42",
-                    confirm_password="a much longer new passphrase 42")
+    response = post(
+        client,
+        "/account/password",
+        current_password="correct-horse-battery",
+        new_password="a much longer new passphrase 42",
+        confirm_password="a much longer new passphrase 42",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert is_in(client) and not is_in(other)
 
@@ -87,20 +92,29 @@ def test_sign_out_everywhere_ends_every_session_of_the_person(app, make_staff):
     assert not is_in(client) and not is_in(elsewhere)
 
 
-@pytest.mark.parametrize("column, setting, minutes", [
-    ("last_seen_at", "SESSION_IDLE_MINUTES", 60), ("created_at", "SESSION_MAX_HOURS", 12 * 60)])
-def test_a_session_ends_after_its_idle_and_absolute_lifetimes(app, make_staff, column, setting,
-                                                                minutes):
+@pytest.mark.parametrize(
+    "column, setting, minutes",
+    [("last_seen_at", "SESSION_IDLE_MINUTES", 60), ("created_at", "SESSION_MAX_HOURS", 12 * 60)],
+)
+def test_a_session_ends_after_its_idle_and_absolute_lifetimes(
+    app, make_staff, column, setting, minutes
+):
     client = signed_in(app, make_staff)
     assert app.config[setting] * (60 if setting.endswith("HOURS") else 1) == minutes
     with app.app_context():
-        db.session.execute(update(AdminSession).where(AdminSession.user_id == client.user_id)
-                           .values({column: utcnow() - timedelta(minutes=minutes - 1)}))
+        db.session.execute(
+            update(AdminSession)
+            .where(AdminSession.user_id == client.user_id)
+            .values({column: utcnow() - timedelta(minutes=minutes - 1)})
+        )
         db.session.commit()
     assert is_in(client)
     with app.app_context():
-        db.session.execute(update(AdminSession).where(AdminSession.user_id == client.user_id)
-                           .values({column: utcnow() - timedelta(minutes=minutes + 1)}))
+        db.session.execute(
+            update(AdminSession)
+            .where(AdminSession.user_id == client.user_id)
+            .values({column: utcnow() - timedelta(minutes=minutes + 1)})
+        )
         db.session.commit()
     assert not is_in(client)
 
@@ -108,8 +122,9 @@ def test_a_session_ends_after_its_idle_and_absolute_lifetimes(app, make_staff, c
 def test_the_session_table_holds_no_usable_token(app, make_staff):
     client = signed_in(app, make_staff)
     with app.app_context():
-        stored = db.session.scalar(db.select(AdminSession.id).where(
-            AdminSession.user_id == client.user_id))
+        stored = db.session.scalar(
+            db.select(AdminSession.id).where(AdminSession.user_id == client.user_id)
+        )
         assert db.session.get(User, client.user_id) is not None
     thief = app.test_client()
     with thief.session_transaction() as session:

@@ -1,8 +1,9 @@
 """Repeated failed sign-ins are slowed, then refused for a while, then allowed again."""
+
 from datetime import timedelta
 
-from support import sign_in
 from sqlalchemy import update
+from support import sign_in
 
 from lms.auth import throttle
 from lms.db import db
@@ -12,11 +13,13 @@ from lms.models import LoginThrottle, UserRole
 def age_failures(app, by: timedelta):
     """Move every recorded failure and lock into the past, as if time had passed."""
     with app.app_context():
-        db.session.execute(update(LoginThrottle).values(
-            last_failure_at=LoginThrottle.last_failure_at - by,
-            first_failure_at=LoginThrottle.first_failure_at - by,
-            locked_until=LoginThrottle.locked_until - by,
-        ))
+        db.session.execute(
+            update(LoginThrottle).values(
+                last_failure_at=LoginThrottle.last_failure_at - by,
+                first_failure_at=LoginThrottle.first_failure_at - by,
+                locked_until=LoginThrottle.locked_until - by,
+            )
+        )
         db.session.commit()
 
 
@@ -55,8 +58,10 @@ def test_unknown_emails_are_throttled_exactly_like_known_ones(client, make_staff
     _id, email = make_staff(UserRole.ADMIN)
     answers = {}
     for address in (email, "no-such-user@example.com"):
-        answers[address] = [sign_in(client, address, "wrong-password").status_code
-                            for _ in range(throttle.FREE_FAILURES + 2)]
+        answers[address] = [
+            sign_in(client, address, "wrong-password").status_code
+            for _ in range(throttle.FREE_FAILURES + 2)
+        ]
     assert answers[email] == answers["no-such-user@example.com"]
     assert answers[email][-1] == 429
 
@@ -74,7 +79,9 @@ def test_a_success_clears_the_email_counter(app, client, make_staff):
 
 def test_one_address_trying_many_emails_is_throttled(app, client):
     free, _lock = throttle.LIMITS["ip"]
-    statuses = [sign_in(client, f"guess{i}@example.com", "wrong-password").status_code
-                for i in range(free + 2)]
+    statuses = [
+        sign_in(client, f"guess{i}@example.com", "wrong-password").status_code
+        for i in range(free + 2)
+    ]
     assert statuses[:free] == [401] * free
     assert statuses[-1] == 429

@@ -1,4 +1,5 @@
 """Throttling behind a proxy, a busy shared address, and a burst of parallel guesses."""
+
 import threading
 from datetime import timedelta
 
@@ -14,8 +15,9 @@ from lms.models import LoginThrottle, UserRole, utcnow
 def try_sign_in(client, email, password=STAFF_PASSWORD, address=None):
     headers = {"X-Forwarded-For": address} if address else {}
     token = csrf_token_from(client.get("/login", headers=headers).get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": token}, headers=headers)
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}, headers=headers
+    )
 
 
 @pytest.fixture
@@ -30,9 +32,15 @@ def proxied_app(db_url):
 
 def lock_address(app, address):
     with app.app_context():
-        db.session.merge(LoginThrottle(key=f"ip:{address}", failures=50, first_failure_at=utcnow(),
-                                       last_failure_at=utcnow(),
-                                       locked_until=utcnow() + timedelta(minutes=15)))
+        db.session.merge(
+            LoginThrottle(
+                key=f"ip:{address}",
+                failures=50,
+                first_failure_at=utcnow(),
+                last_failure_at=utcnow(),
+                locked_until=utcnow() + timedelta(minutes=15),
+            )
+        )
         db.session.commit()
 
 
@@ -55,7 +63,8 @@ def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app, make_staff)
 
 
 def test_a_locked_address_never_blocks_the_right_password_of_an_account_not_under_attack(
-        app, make_staff):
+    app, make_staff
+):
     _id, calm = make_staff(UserRole.ADMIN, email="calm@example.com")
     _id, attacked = make_staff(UserRole.ADMIN, email="attacked@example.com")
     try_sign_in(app.test_client(), attacked, "wrong")  # one recent failure: under attack
@@ -79,8 +88,9 @@ def burst(app, email, parallel: bool, tries: int = 20) -> int:
     tokens = [csrf_token_from(c.get("/login").get_data(as_text=True)) for c in clients]
 
     def one(i):
-        clients[i].post("/login", data={"email": email, "password": f"wrong-{i}",
-                                        "csrf_token": tokens[i]})
+        clients[i].post(
+            "/login", data={"email": email, "password": f"wrong-{i}", "csrf_token": tokens[i]}
+        )
 
     passwords.verify_password = counting
     try:

@@ -3,22 +3,23 @@
 Every list, one record page per model view, every staff page and every report, per role;
 views added to the admin later are found too.
 """
+
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import factories as f
 import pytest
 from flask_admin import expose
 from flask_admin.model import BaseModelView
 
-import factories as f
 from lms.admin.base import STAFF, StaffPage
 from lms.auth.endpoints import declared_access
 from lms.db import db
 from lms.models import Course, User, UserRole
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: bench/
-from bench.discover import discover  # noqa: E402
+from bench.discover import discover
 
 ADMIN, INSTRUCTOR = UserRole.ADMIN, UserRole.INSTRUCTOR
 
@@ -27,10 +28,13 @@ def model_views(app, role):
     """Every model view `role` may list, straight from the URL map."""
     admin = app.extensions["admin"][0]
     views = {view.endpoint: view for view in admin._views if isinstance(view, BaseModelView)}
-    return {rule.endpoint.split(".")[0]: views[rule.endpoint.split(".")[0]]
-            for rule in app.url_map.iter_rules()
-            if rule.endpoint.endswith(".index_view") and rule.endpoint.split(".")[0] in views
-            and role in (declared_access(app, rule.endpoint) or ())}
+    return {
+        rule.endpoint.split(".")[0]: views[rule.endpoint.split(".")[0]]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.endswith(".index_view")
+        and rule.endpoint.split(".")[0] in views
+        and role in (declared_access(app, rule.endpoint) or ())
+    }
 
 
 def build_world(instructor_id):
@@ -44,12 +48,19 @@ def build_world(instructor_id):
         student = f.make_user()
         progress = f.make_progress(user=student, course=course)
         quiz = f.make_quiz(course=course, module=module)
-        rows = [course, module, f.make_lesson(module=module), progress,
-                f.make_enrollment(user=student, course=course),
-                f.make_lesson_progress(progress=progress),
-                f.make_transaction(user=student, course=course),
-                f.make_certificate(user=student, course=course), quiz,
-                f.make_question(quiz=quiz), f.make_attempt(quiz=quiz, user=student)]
+        rows = [
+            course,
+            module,
+            f.make_lesson(module=module),
+            progress,
+            f.make_enrollment(user=student, course=course),
+            f.make_lesson_progress(progress=progress),
+            f.make_transaction(user=student, course=course),
+            f.make_certificate(user=student, course=course),
+            quiz,
+            f.make_question(quiz=quiz),
+            f.make_attempt(quiz=quiz, user=student),
+        ]
         ids[owner.id] = {row.id for row in rows} | {student.id}
     f.make_account(), f.make_session(), f.make_verification_token(), f.make_media()
     db.session.commit()
@@ -62,8 +73,9 @@ def world(app, make_staff):
     instructor_id, _ = make_staff(INSTRUCTOR)
     with app.app_context():
         mine, theirs = build_world(instructor_id)
-        slug = db.session.scalar(db.select(Course.slug)
-                                 .where(Course.instructor_id == instructor_id))
+        slug = db.session.scalar(
+            db.select(Course.slug).where(Course.instructor_id == instructor_id)
+        )
         found = discover(app, {ADMIN: admin_id, INSTRUCTOR: instructor_id}, slug)
     return found, mine, theirs
 
@@ -85,8 +97,9 @@ def test_every_list_page_and_one_record_page_per_model_view(app, world, role):
         assert len(mine) == 1 or name in skipped, f"{name}: {mine}"
     # Views with a search box or filters are also measured searched and filtered.
     for name, view in views.items():
-        kinds = {t.kind for t in found.targets
-                 if t.role is role and t.endpoint.startswith(name + ".")}
+        kinds = {
+            t.kind for t in found.targets if t.role is role and t.endpoint.startswith(name + ".")
+        }
         if view._search_supported:
             assert "list+search" in kinds, name
         if view._filters:
@@ -104,13 +117,17 @@ def test_every_page_and_report_for_each_role(app, world):
     from lms.reports.registry import REPORTS
 
     found, _mine, _theirs = world
-    pages = [view for view in app.extensions["admin"][0]._views
-             if isinstance(view, StaffPage) and view.is_visible()]
+    pages = [
+        view
+        for view in app.extensions["admin"][0]._views
+        if isinstance(view, StaffPage) and view.is_visible()
+    ]
     assert pages, "no dashboards or report pages at all?"
     for role in (ADMIN, INSTRUCTOR):
         found_pages = {t.endpoint for t in targets(found, role, "page")}
-        assert {f"{view.endpoint}.index" for view in pages
-                if role in view.roles_for("index")} <= found_pages
+        assert {
+            f"{view.endpoint}.index" for view in pages if role in view.roles_for("index")
+        } <= found_pages
         reports = {urlsplit(t.url).path.rsplit("/", 1)[1] for t in targets(found, role, "report")}
         assert reports == {f"{r.name}.csv" for r in REPORTS.values() if role in r.roles}
 
@@ -123,8 +140,7 @@ def test_discovered_urls_answer(app, world, make_staff):
     for role in (ADMIN, INSTRUCTOR):
         client = app.test_client()
         assert sign_in(client, make_staff(role)[1]).status_code == 302
-        for target in targets(found, role, "list", "list+filter", "list+search", "edit",
-                              "details"):
+        for target in targets(found, role, "list", "list+filter", "list+search", "edit", "details"):
             if role is INSTRUCTOR and target.kind in ("edit", "details"):
                 continue  # another instructor than the world's owner: their rows are not his
             reply = client.get(target.url)

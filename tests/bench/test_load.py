@@ -2,6 +2,7 @@
 
 No timing is asserted here: the figures belong to docs/BENCHMARKS.md, measured by the script.
 """
+
 import sys
 from pathlib import Path
 
@@ -14,8 +15,15 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_few_seconds_of_the_mixed_load_sign_everyone_in_and_ask_for_every_kind(demo_app):
-    result = load.run(demo_app, {"DATABASE_URL": demo_app.config["DATABASE_URL"]}, users=5,
-                      seconds=3, workers=2, threads=2, refresh=False)
+    result = load.run(
+        demo_app,
+        {"DATABASE_URL": demo_app.config["DATABASE_URL"]},
+        users=5,
+        seconds=3,
+        workers=2,
+        threads=2,
+        refresh=False,
+    )
     asked = {outcome.kind for outcome in result.outcomes}
     assert asked == set(load.MIX) | {"sign-in"}
     assert sum(o.kind == "sign-in" for o in result.outcomes) == 5

@@ -2,6 +2,7 @@
 run a list action. Each step waits for what the person would wait for (a page, a result row),
 never for a fixed time, and fails with what the page said when it goes wrong.
 """
+
 from playwright.sync_api import expect
 
 DEMO_PASSWORD = "demo-password-123"
@@ -28,15 +29,21 @@ def sign_in(page, email, password=DEMO_PASSWORD):
 
 def messages(page) -> list[str]:
     """The flash messages on the page, as shown (without the × that closes them)."""
-    return [" ".join(text.replace("\u00d7", " ").split())
-            for text in page.locator(".alert").all_inner_texts()]
+    return [
+        " ".join(text.replace("\u00d7", " ").split())
+        for text in page.locator(".alert").all_inner_texts()
+    ]
 
 
 def field_errors(page) -> list[str]:
     """Validation messages next to form fields."""
-    return [" ".join(text.split()) for text in
-            page.locator(".invalid-feedback, .help-block, .form-text.text-danger").all_inner_texts()
-            if text.strip()]
+    return [
+        " ".join(text.split())
+        for text in page.locator(
+            ".invalid-feedback, .help-block, .form-text.text-danger"
+        ).all_inner_texts()
+        if text.strip()
+    ]
 
 
 def save(page, button=SAVE):
@@ -51,7 +58,8 @@ def assert_saved(page, response, expected="Record was successfully"):
     shown = messages(page)
     assert response.status < 400 and any(expected in m for m in shown), (
         f"expected “{expected}…”, got HTTP {response.status} at {page.url}; "
-        f"messages: {shown}; field errors: {field_errors(page)}")
+        f"messages: {shown}; field errors: {field_errors(page)}"
+    )
 
 
 def pick(page, field_id, typed, choice):
@@ -62,14 +70,13 @@ def pick(page, field_id, typed, choice):
     page.click(f"#s2id_{field_id}")
     search = page.locator("#select2-drop input.select2-input")
     search.fill(typed)
-    result = page.locator("#select2-drop .select2-results .select2-result-label",
-                          has_text=choice)
-    problem = page.locator("#select2-drop .select2-ajax-error, "
-                           "#select2-drop .select2-no-results")
+    result = page.locator("#select2-drop .select2-results .select2-result-label", has_text=choice)
+    problem = page.locator("#select2-drop .select2-ajax-error, #select2-drop .select2-no-results")
     result.or_(problem).first.wait_for()
     if not result.count():
-        raise AssertionError(f"the {field_id} lookup answered “{problem.first.inner_text()}” "
-                             f"to “{typed}”")
+        raise AssertionError(
+            f"the {field_id} lookup answered “{problem.first.inner_text()}” to “{typed}”"
+        )
     result.first.click()
     expect(page.locator(f"#s2id_{field_id} .select2-chosen")).to_contain_text(choice)
 
@@ -78,9 +85,11 @@ def lookup_labels(page, field_id, typed) -> list[str]:
     """The labels a select2 lookup offers for `typed` (the drop-down is closed afterwards)."""
     page.click(f"#s2id_{field_id}")
     page.locator("#select2-drop input.select2-input").fill(typed)
-    outcome = page.locator("#select2-drop .select2-result-label, "
-                           "#select2-drop .select2-ajax-error, "
-                           "#select2-drop .select2-no-results")
+    outcome = page.locator(
+        "#select2-drop .select2-result-label, "
+        "#select2-drop .select2-ajax-error, "
+        "#select2-drop .select2-no-results"
+    )
     outcome.first.wait_for()
     error = page.locator("#select2-drop .select2-ajax-error")
     assert not error.count(), f"the {field_id} lookup answered “{error.inner_text()}”"
@@ -105,15 +114,18 @@ def add_inline_row(page, button_text, values: dict, select_values: dict | None =
 
 def row_of(page, row_id):
     """The list row whose checkbox holds `row_id`."""
-    return page.locator("table tbody tr", has=page.locator(
-        f"input.action-checkbox[value='{row_id}']"))
+    return page.locator(
+        "table tbody tr", has=page.locator(f"input.action-checkbox[value='{row_id}']")
+    )
 
 
 def offered_actions(page) -> dict[str, str]:
     """{action name: label} of the list's "With selected" menu (empty when there is none)."""
     items = page.locator("a[data-action]")
-    return {items.nth(i).get_attribute("data-action"): items.nth(i).inner_text().strip()
-            for i in range(items.count())}
+    return {
+        items.nth(i).get_attribute("data-action"): items.nth(i).inner_text().strip()
+        for i in range(items.count())
+    }
 
 
 def run_action(page, row_ids, action):
@@ -137,7 +149,9 @@ def search_list(page, words):
 
 def assert_clean(page):
     """No console error, no server error (HTTP >= 500), no request leaving 127.0.0.1."""
-    assert page.console_errors == [] and page.server_errors == [] \
-        and page.external_requests == [], (
-            f"console errors: {page.console_errors}; server errors: {page.server_errors}; "
-            f"external requests: {page.external_requests}")
+    assert (
+        page.console_errors == [] and page.server_errors == [] and page.external_requests == []
+    ), (
+        f"console errors: {page.console_errors}; server errors: {page.server_errors}; "
+        f"external requests: {page.external_requests}"
+    )

@@ -1,4 +1,5 @@
 """In chromium: build a course with two modules and their lessons, edit it, find it by search."""
+
 import pytest
 
 from lms.models import UserRole

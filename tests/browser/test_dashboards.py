@@ -1,6 +1,7 @@
 """In chromium, on the demo data: every dashboard draws its charts, with no console error and no
 request leaving 127.0.0.1. With SCREENSHOT_DIR set, full-page screenshots are saved there
 (docs/screenshots/ holds the ones in the README)."""
+
 import os
 from pathlib import Path
 

@@ -1,7 +1,8 @@
 """In chromium: delete a course through the preview page."""
-import pytest
 
 import factories as f
+import pytest
+
 from lms.db import db
 from lms.models import Course, Enrollment, Transaction, UserRole
 

@@ -1,4 +1,5 @@
 """In chromium: sign in through the form and see the admin index."""
+
 import pytest
 
 from lms.models import UserRole

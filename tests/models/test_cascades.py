@@ -1,13 +1,25 @@
 """Deleting a user, course, module or quiz takes exactly the rows the spec's cascade rules say."""
+
 from types import SimpleNamespace
 
+from factories import (
+    make_account,
+    make_attempt,
+    make_certificate,
+    make_course,
+    make_enrollment,
+    make_lesson,
+    make_lesson_progress,
+    make_module,
+    make_progress,
+    make_question,
+    make_quiz,
+    make_session,
+    make_transaction,
+    make_user,
+)
 from sqlalchemy import text
 
-from factories import (
-    make_account, make_attempt, make_certificate, make_course, make_enrollment, make_lesson,
-    make_lesson_progress, make_module, make_progress, make_question, make_quiz, make_session,
-    make_transaction, make_user,
-)
 from lms.db import db
 from lms.models import PLATFORM_MODELS, Certificate, QuizAttempt, Transaction
 
@@ -15,7 +27,8 @@ from lms.models import PLATFORM_MODELS, Certificate, QuizAttempt, Transaction
 def row_counts() -> dict[str, int]:
     """Rows per platform table, in one statement."""
     counts = " UNION ALL ".join(
-        f"SELECT '{table}', count(*) FROM {table}" for table in PLATFORM_MODELS)
+        f"SELECT '{table}', count(*) FROM {table}" for table in PLATFORM_MODELS
+    )
     return dict(db.session.execute(text(counts)).all())
 
 
@@ -26,8 +39,9 @@ def rows_lost_deleting(row) -> dict[str, int]:
     db.session.delete(row)
     db.session.commit()
     after = row_counts()
-    return {table: before[table] - after[table]
-            for table in before if before[table] != after[table]}
+    return {
+        table: before[table] - after[table] for table in before if before[table] != after[table]
+    }
 
 
 def deleted_rows(row) -> dict[str, int]:
@@ -69,7 +83,11 @@ def test_deleting_a_user_removes_their_learning_data_and_keeps_payments(app_ctx)
     make_attempt(make_quiz(world.courses[0]), world.alice)
 
     assert deleted_rows(world.alice) == {
-        "users": 1, "accounts": 1, "sessions": 1, "enrollments": 2, "course_progress": 2,
+        "users": 1,
+        "accounts": 1,
+        "sessions": 1,
+        "enrollments": 2,
+        "course_progress": 2,
         "lesson_progress": 2,
     }  # transactions, certificates and quiz attempts stay (audit and compliance)
 
@@ -83,8 +101,7 @@ def test_records_of_a_deleted_user_show_the_user_as_none(app_ctx):
     deleted_rows(user)
 
     db.session.expire_all()
-    for model, row in ((Transaction, payment), (Certificate, certificate),
-                       (QuizAttempt, attempt)):
+    for model, row in ((Transaction, payment), (Certificate, certificate), (QuizAttempt, attempt)):
         kept = db.session.get(model, row.id)
         assert kept.user_id == user_id  # the reference is kept for the audit trail
         assert kept.user is None
@@ -96,8 +113,12 @@ def test_deleting_a_course_removes_its_content_and_learners_progress(app_ctx):
     make_question(quiz)
 
     assert deleted_rows(world.courses[0]) == {
-        "courses": 1, "course_modules": 1, "lessons": 2, "enrollments": 2,
-        "course_progress": 2, "lesson_progress": 2,
+        "courses": 1,
+        "course_modules": 1,
+        "lessons": 2,
+        "enrollments": 2,
+        "course_progress": 2,
+        "lesson_progress": 2,
     }  # transactions, certificates and quizzes (no foreign key in Prisma) stay
 
 
@@ -123,7 +144,9 @@ def test_deleting_a_module_removes_its_lessons_and_their_progress(app_ctx):
     module = world.courses[0].modules[0]
 
     assert deleted_rows(module) == {
-        "course_modules": 1, "lessons": 2, "lesson_progress": 2,
+        "course_modules": 1,
+        "lessons": 2,
+        "lesson_progress": 2,
     }  # the learners' course progress and enrollments stay
 
 
@@ -148,10 +171,18 @@ def test_deleting_a_parent_whose_children_are_loaded_works(app_ctx):
     assert world.alice.progress[0].lesson_progress
 
     assert rows_lost_deleting(world.alice) == {
-        "users": 1, "accounts": 1, "enrollments": 2, "course_progress": 2, "lesson_progress": 2,
+        "users": 1,
+        "accounts": 1,
+        "enrollments": 2,
+        "course_progress": 2,
+        "lesson_progress": 2,
     }
     assert world.courses[0].modules[0].lessons[0].progress  # bob's, loaded again
     assert rows_lost_deleting(world.courses[0]) == {
-        "courses": 1, "course_modules": 1, "lessons": 2, "enrollments": 1, "course_progress": 1,
+        "courses": 1,
+        "course_modules": 1,
+        "lessons": 2,
+        "enrollments": 1,
+        "course_progress": 1,
         "lesson_progress": 1,
     }

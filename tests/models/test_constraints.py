@@ -1,15 +1,24 @@
 """The database refuses duplicates and unknown enum values; the app generates ids and timestamps."""
+
 import re
 from datetime import datetime
 
 import pytest
+from factories import (
+    make_account,
+    make_certificate,
+    make_course,
+    make_enrollment,
+    make_lesson,
+    make_lesson_progress,
+    make_progress,
+    make_transaction,
+    make_user,
+    make_verification_token,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from factories import (
-    make_account, make_certificate, make_course, make_enrollment, make_lesson,
-    make_lesson_progress, make_progress, make_transaction, make_user, make_verification_token,
-)
 from lms.db import db
 from lms.models import Course, Enrollment, User, cuid, utcnow
 
@@ -24,27 +33,31 @@ def refused_by(make_duplicate) -> str:
 def test_one_enrollment_per_user_and_course(app_ctx):
     first = make_enrollment()
     assert refused_by(lambda: make_enrollment(first.user, first.course)) == (
-        "enrollments_userId_courseId_key")
+        "enrollments_userId_courseId_key"
+    )
     make_enrollment(first.user, make_course())  # same user, another course: fine
 
 
 def test_one_course_progress_per_user_and_course(app_ctx):
     first = make_progress()
     assert refused_by(lambda: make_progress(first.user, first.course)) == (
-        "course_progress_userId_courseId_key")
+        "course_progress_userId_courseId_key"
+    )
 
 
 def test_one_lesson_progress_per_progress_and_lesson(app_ctx):
     first = make_lesson_progress()
     assert refused_by(lambda: make_lesson_progress(first.progress, first.lesson)) == (
-        "lesson_progress_progressId_lessonId_key")
+        "lesson_progress_progressId_lessonId_key"
+    )
     make_lesson_progress(first.progress, make_lesson(first.lesson.module))
 
 
 def test_one_account_per_provider_account(app_ctx):
     make_account(provider="github", provider_account_id="42")
     assert refused_by(lambda: make_account(provider="github", provider_account_id="42")) == (
-        "accounts_provider_providerAccountId_key")
+        "accounts_provider_providerAccountId_key"
+    )
     make_account(provider="google", provider_account_id="42")
 
 
@@ -54,15 +67,19 @@ def test_verification_token_is_unique_alone_and_with_its_identifier(app_ctx):
     name = refused_by(lambda: make_verification_token(identifier="a@example.com", token="t1"))
     assert name in ("verification_tokens_token_key", "verification_tokens_identifier_token_key")
     assert refused_by(lambda: make_verification_token(identifier="b@example.com", token="t1")) == (
-        "verification_tokens_token_key")
+        "verification_tokens_token_key"
+    )
 
 
-@pytest.mark.parametrize("make, field, index", [
-    (make_user, "email", "users_email_key"),
-    (make_course, "slug", "courses_slug_key"),
-    (make_transaction, "provider_txn_id", "transactions_providerTxnId_key"),
-    (make_certificate, "certificate_no", "certificates_certificateNo_key"),
-])
+@pytest.mark.parametrize(
+    "make, field, index",
+    [
+        (make_user, "email", "users_email_key"),
+        (make_course, "slug", "courses_slug_key"),
+        (make_transaction, "provider_txn_id", "transactions_providerTxnId_key"),
+        (make_certificate, "certificate_no", "certificates_certificateNo_key"),
+    ],
+)
 def test_unique_single_columns(app_ctx, make, field, index):
     make(**{field: "same-value"})
     assert refused_by(lambda: make(**{field: "same-value"})) == index
@@ -74,20 +91,26 @@ def test_many_transactions_may_lack_a_provider_id(app_ctx):
     make_transaction(provider_txn_id=None)
 
 
-@pytest.mark.parametrize("table, column, make", [
-    ("users", "role", make_user),
-    ("courses", "difficulty", make_course),
-    ("enrollments", "status", make_enrollment),
-    ("enrollments", "paymentStatus", make_enrollment),
-    ("transactions", "status", make_transaction),
-])
+@pytest.mark.parametrize(
+    "table, column, make",
+    [
+        ("users", "role", make_user),
+        ("courses", "difficulty", make_course),
+        ("enrollments", "status", make_enrollment),
+        ("enrollments", "paymentStatus", make_enrollment),
+        ("transactions", "status", make_transaction),
+    ],
+)
 def test_enum_columns_refuse_unknown_values(app_ctx, table, column, make):
     row = make()
     for bad in ("UNKNOWN", "student", ""):  # labels are case-sensitive
-        with pytest.raises(DBAPIError, match="invalid input value for enum"), \
-                db.session.begin_nested():
-            db.session.execute(text(f'UPDATE {table} SET "{column}" = :v WHERE id = :id'),
-                               {"v": bad, "id": row.id})
+        with (
+            pytest.raises(DBAPIError, match="invalid input value for enum"),
+            db.session.begin_nested(),
+        ):
+            db.session.execute(
+                text(f'UPDATE {table} SET "{column}" = :v WHERE id = :id'), {"v": bad, "id": row.id}
+            )
 
 
 def test_ids_are_unique_25_character_cuids(app_ctx):
@@ -104,8 +127,9 @@ def test_updated_at_is_stamped_by_the_app_on_update(app_ctx):
     before_update = utcnow()
     user.name = "Renamed"
     db.session.commit()
-    stored = db.session.scalar(text('SELECT "updatedAt" FROM users WHERE id = :id'),
-                               {"id": user.id})
+    stored = db.session.scalar(
+        text('SELECT "updatedAt" FROM users WHERE id = :id'), {"id": user.id}
+    )
     assert stored >= before_update > long_ago
 
 
@@ -119,11 +143,19 @@ def test_created_at_defaults_in_the_app_and_in_the_database(app_ctx):
     user = make_user()
     assert isinstance(user.created_at, datetime)
     # A row written by another client (the platform) without createdAt gets the server's now.
-    db.session.execute(text("""INSERT INTO users (id, email, "updatedAt")
-                               VALUES ('c2', 'raw@example.com', now())"""))
-    assert db.session.scalar(text(
-        """SELECT "createdAt" = CAST(CURRENT_TIMESTAMP AS timestamp(3)) FROM users
-           WHERE id = 'c2'""")) is True
+    db.session.execute(
+        text("""INSERT INTO users (id, email, "updatedAt")
+                               VALUES ('c2', 'raw@example.com', now())""")
+    )
+    assert (
+        db.session.scalar(
+            text(
+                """SELECT "createdAt" = CAST(CURRENT_TIMESTAMP AS timestamp(3)) FROM users
+           WHERE id = 'c2'"""
+            )
+        )
+        is True
+    )
 
 
 def test_defaults_fill_a_minimal_row(app_ctx):

@@ -1,7 +1,8 @@
 """The spec's course search (search_vector @@ to_tsquery, by ts_rank) finds what it should."""
-from sqlalchemy import text
 
 from factories import make_course
+from sqlalchemy import text
+
 from lms.db import db
 
 # The spec's query, with the search terms bound instead of written in.
@@ -20,12 +21,21 @@ def search(terms: str) -> list[str]:
 
 def test_title_matches_rank_above_description_matches(app_ctx):
     # Made in the "wrong" order so that insertion order cannot explain the result.
-    make_course(slug="in-description", title="Data for managers", published=True,
-                description="Touches on machine learning in passing.")
-    make_course(slug="in-title", title="Machine Learning from Scratch", published=True,
-                description="Gradient descent, by hand.")
-    make_course(slug="unrelated", title="Watercolour", published=True,
-                description="Brushes and paper.")
+    make_course(
+        slug="in-description",
+        title="Data for managers",
+        published=True,
+        description="Touches on machine learning in passing.",
+    )
+    make_course(
+        slug="in-title",
+        title="Machine Learning from Scratch",
+        published=True,
+        description="Gradient descent, by hand.",
+    )
+    make_course(
+        slug="unrelated", title="Watercolour", published=True, description="Brushes and paper."
+    )
 
     assert search("machine & learning") == ["in-title", "in-description"]
 
@@ -55,7 +65,12 @@ def test_search_can_use_the_gin_index(app_ctx):
     db.session.flush()
     # With sequential scans priced out, the planner must be able to answer from the index.
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.session.scalars(text(
-        "EXPLAIN SELECT id FROM courses "
-        "WHERE search_vector @@ to_tsquery('english', 'machine & learning')")))
+    plan = "\n".join(
+        db.session.scalars(
+            text(
+                "EXPLAIN SELECT id FROM courses "
+                "WHERE search_vector @@ to_tsquery('english', 'machine & learning')"
+            )
+        )
+    )
     assert "courses_search_vector_idx" in plan

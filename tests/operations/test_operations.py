@@ -1,41 +1,57 @@
 """The platform's operations as admin actions: success paths, refusals, and all-or-nothing."""
+
 from datetime import timedelta
 from decimal import Decimal
 
+import factories as f
 import pytest
 from sqlalchemy import text
 from support import csrf_token_from
 
-import factories as f
 from lms.db import db
 from lms.models import (
-    Certificate, Course, CourseProgress, Enrollment, EnrollmentStatus, PaymentStatus, Session,
-    Transaction, utcnow,
+    Certificate,
+    Course,
+    CourseProgress,
+    Enrollment,
+    EnrollmentStatus,
+    PaymentStatus,
+    Session,
+    Transaction,
+    utcnow,
 )
 from lms.operations.enrollment import is_valid_certificate_number
 
 
 def action(client, endpoint, name, ids):
     token = csrf_token_from(client.get(f"/admin/{endpoint}/").get_data(as_text=True))
-    return client.post(f"/admin/{endpoint}/action/", data={"action": name, "rowid": ids,
-                                                          "csrf_token": token})
+    return client.post(
+        f"/admin/{endpoint}/action/", data={"action": name, "rowid": ids, "csrf_token": token}
+    )
 
 
 def enroll(client, user_id, course_id):
     token = csrf_token_from(client.get("/admin/enrollment/enroll/").get_data(as_text=True))
-    return client.post("/admin/enrollment/enroll/", data={"user_id": user_id,
-                                                          "course_id": course_id,
-                                                          "csrf_token": token})
+    return client.post(
+        "/admin/enrollment/enroll/",
+        data={"user_id": user_id, "course_id": course_id, "csrf_token": token},
+    )
 
 
 def fail_inserts_into(app, table):
     """A real database failure in the middle of an operation: a trigger that raises."""
     with app.app_context():
-        db.session.execute(text("""
+        db.session.execute(
+            text("""
             CREATE FUNCTION fail_now() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$"""))
-        db.session.execute(text(f"CREATE TRIGGER fail BEFORE INSERT OR UPDATE ON {table} "
-                                "FOR EACH ROW EXECUTE FUNCTION fail_now()"))
+            $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$""")
+        )
+        db.session.execute(
+            text(
+                f"CREATE TRIGGER fail BEFORE INSERT OR UPDATE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION fail_now()"
+            )
+        )
         db.session.commit()
 
 
@@ -55,8 +71,9 @@ def paid_course(app):
         return course.id, student.id
 
 
-def test_enroll_creates_enrollment_progress_and_transaction_together(app, admin_client,
-                                                                   paid_course):
+def test_enroll_creates_enrollment_progress_and_transaction_together(
+    app, admin_client, paid_course
+):
     course_id, user_id = paid_course
     assert enroll(admin_client, user_id, course_id).status_code == 302
     with app.app_context():
@@ -66,7 +83,9 @@ def test_enroll_creates_enrollment_progress_and_transaction_together(app, admin_
         assert enrollment.payment_amount == Decimal("49.99")
         assert enrollment.payment_status is PaymentStatus.PENDING
         transaction = db.session.query(Transaction).filter_by(user_id=user_id).one()
-        assert transaction.amount == Decimal("49.99") and transaction.status is PaymentStatus.PENDING
+        assert (
+            transaction.amount == Decimal("49.99") and transaction.status is PaymentStatus.PENDING
+        )
 
 
 def test_enrolling_twice_is_refused_with_a_message(app, admin_client, paid_course):
@@ -101,8 +120,11 @@ def test_a_failure_in_the_middle_of_enrolling_leaves_no_rows(app, admin_client, 
 def test_instructors_cannot_enroll_or_refund(instructor_client):
     assert instructor_client.get("/admin/enrollment/enroll/").status_code == 403
     token = csrf_token_from(instructor_client.get("/admin/transaction/").get_data(as_text=True))
-    response = instructor_client.post("/admin/transaction/action/", data={
-        "action": "refund", "rowid": ["x"], "csrf_token": token}, follow_redirects=True)
+    response = instructor_client.post(
+        "/admin/transaction/action/",
+        data={"action": "refund", "rowid": ["x"], "csrf_token": token},
+        follow_redirects=True,
+    )
     assert response.request.path == "/admin/transaction/"
     assert "Not done: you may not run “Refund” here." in response.get_data(as_text=True)
 
@@ -110,8 +132,9 @@ def test_instructors_cannot_enroll_or_refund(instructor_client):
 def paid_enrollment(app, status=PaymentStatus.COMPLETED):
     with app.app_context():
         enrollment = f.make_enrollment(payment_status=status)
-        transaction = f.make_transaction(user=enrollment.user, course=enrollment.course,
-                                         status=status)
+        transaction = f.make_transaction(
+            user=enrollment.user, course=enrollment.course, status=status
+        )
         db.session.commit()
         return enrollment.id, transaction.id
 
@@ -127,7 +150,7 @@ def test_refund_moves_the_payment_and_cancels_the_enrollment(app, admin_client):
 
 
 def test_refund_of_a_pending_payment_is_refused(app, admin_client):
-    enrollment_id, transaction_id = paid_enrollment(app, PaymentStatus.PENDING)
+    _enrollment_id, transaction_id = paid_enrollment(app, PaymentStatus.PENDING)
     action(admin_client, "transaction", "refund", [transaction_id])
     page = admin_client.get("/admin/transaction/").get_data(as_text=True)
     assert "Only completed payments can be refunded" in page
@@ -180,11 +203,13 @@ def test_recompute_progress_from_lesson_progress(app, admin_client):
         course = f.make_course()
         module = f.make_module(course=course)
         lessons = [f.make_lesson(module=module) for _ in range(4)]
-        progress = f.make_progress(course=course, completed_lessons=0, total_lessons=9,
-                                   progress_percent=0)
+        progress = f.make_progress(
+            course=course, completed_lessons=0, total_lessons=9, progress_percent=0
+        )
         for lesson in lessons[:3]:
-            f.make_lesson_progress(progress=progress, lesson=lesson, completed=True,
-                                   completed_at=utcnow())
+            f.make_lesson_progress(
+                progress=progress, lesson=lesson, completed=True, completed_at=utcnow()
+            )
         db.session.commit()
         progress_id, course_id = progress.id, course.id
     action(admin_client, "course_progress", "recompute", [progress_id])
@@ -192,8 +217,9 @@ def test_recompute_progress_from_lesson_progress(app, admin_client):
         row = db.session.get(CourseProgress, progress_id)
         assert (row.completed_lessons, row.total_lessons, row.progress_percent) == (3, 4, 75)
         assert row.completed_at is None
-        f.make_lesson_progress(progress=row, lesson=lessons[3], completed=True,
-                               completed_at=utcnow())
+        f.make_lesson_progress(
+            progress=row, lesson=lessons[3], completed=True, completed_at=utcnow()
+        )
         db.session.commit()
     action(admin_client, "course", "recompute_progress", [course_id])
     with app.app_context():
@@ -214,10 +240,12 @@ def test_certificates_are_issued_once_for_completed_enrollments(app, admin_clien
         assert not is_valid_certificate_number(certificate.certificate_no[:-1] + "#")
     action(admin_client, "enrollment", "issue_certificate", [done_id])
     assert "already has certificate" in admin_client.get("/admin/enrollment/").get_data(
-        as_text=True)
+        as_text=True
+    )
     action(admin_client, "enrollment", "issue_certificate", [active_id])
     assert "Only completed enrollments" in admin_client.get("/admin/enrollment/").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert rows(app, Certificate) == 1
 
 
@@ -228,8 +256,7 @@ def test_publish_and_feature_courses_in_bulk(app, admin_client):
     action(admin_client, "course", "publish", ids[:2])
     action(admin_client, "course", "feature", ids[1:])
     with app.app_context():
-        flags = [(c.published, c.featured) for c in
-                 (db.session.get(Course, i) for i in ids)]
+        flags = [(c.published, c.featured) for c in (db.session.get(Course, i) for i in ids)]
     assert flags == [(True, False), (True, True), (False, True)]
     action(admin_client, "course", "unpublish", ids)
     action(admin_client, "course", "unfeature", ids)

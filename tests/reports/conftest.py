@@ -1,23 +1,37 @@
 """Report tests' world: two instructors' courses, hostile names, money floats get wrong."""
+
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-
 import factories as f
-from lms.db import db
+import pytest
 from report_support import HOSTILE_COURSE_TITLE, HOSTILE_NAMES
-from lms.models import (
-    Certificate, EnrollmentStatus, PaymentStatus, Transaction, User, UserRole, utcnow,
-)
 
+from lms.db import db
+from lms.models import (
+    Certificate,
+    EnrollmentStatus,
+    PaymentStatus,
+    Transaction,
+    User,
+    UserRole,
+    utcnow,
+)
 
 
 def transaction(user_id, course_id, amount, status, created_at, **fields):
     fields.setdefault("provider", "stripe")
-    return f._save(Transaction(user_id=user_id, course_id=course_id, amount=Decimal(amount),
-                               status=status, created_at=created_at, updated_at=created_at,
-                               **fields))
+    return f._save(
+        Transaction(
+            user_id=user_id,
+            course_id=course_id,
+            amount=Decimal(amount),
+            status=status,
+            created_at=created_at,
+            updated_at=created_at,
+            **fields,
+        )
+    )
 
 
 def build_people(now):
@@ -34,8 +48,14 @@ def build_payments(now, mine, theirs, ann, bob, cy):
     day = timedelta(days=1)
     completed, pending = PaymentStatus.COMPLETED, PaymentStatus.PENDING
     # 0.10 + 0.20 is where float sums go wrong; -5.00 is a refund adjustment, a number.
-    transaction(ann.id, mine.id, "0.10", completed, now - 40 * day,
-                details={"coupon": "=1+1", "items": [1, 2], "note": "a, \"b\""})
+    transaction(
+        ann.id,
+        mine.id,
+        "0.10",
+        completed,
+        now - 40 * day,
+        details={"coupon": "=1+1", "items": [1, 2], "note": 'a, "b"'},
+    )
     transaction(bob.id, mine.id, "0.20", completed, now - 39 * day)
     transaction(ann.id, mine.id, "19.99", completed, now - 3 * day, provider="=evil")
     transaction(bob.id, mine.id, "49.00", PaymentStatus.REFUNDED, now - 2 * day)
@@ -50,50 +70,123 @@ def build_payments(now, mine, theirs, ann, bob, cy):
 
 def build_learning(now, mine, theirs, ann, bob, cy):
     day = timedelta(days=1)
-    f.make_enrollment(user=ann, course=mine, status=EnrollmentStatus.COMPLETED,
-                      payment_status=PaymentStatus.COMPLETED, enrolled_at=now - 50 * day,
-                      completed_at=now - 40 * day)
-    f.make_enrollment(user=bob, course=mine, enrolled_at=now - 45 * day,
-                      payment_amount=Decimal("0.20"))
-    f.make_enrollment(user=cy, course=theirs, payment_amount=Decimal("100.00"),
-                      enrolled_at=now - 60 * day, expires_at=now + 300 * day)
-    done = f.make_progress(user=ann, course=mine, completed_lessons=2, total_lessons=2,
-                           progress_percent=100, last_accessed_at=now - 40 * day,
-                           completed_at=now - 40 * day)
-    idle = f.make_progress(user=bob, course=mine, completed_lessons=1, total_lessons=2,
-                           progress_percent=50, last_accessed_at=now - 45 * day)
-    f.make_progress(user=cy, course=mine, total_lessons=2, progress_percent=0,
-                    last_accessed_at=now - 2 * day)
-    far = f.make_progress(user=cy, course=theirs, total_lessons=1, progress_percent=10,
-                          last_accessed_at=now - 60 * day)
+    f.make_enrollment(
+        user=ann,
+        course=mine,
+        status=EnrollmentStatus.COMPLETED,
+        payment_status=PaymentStatus.COMPLETED,
+        enrolled_at=now - 50 * day,
+        completed_at=now - 40 * day,
+    )
+    f.make_enrollment(
+        user=bob, course=mine, enrolled_at=now - 45 * day, payment_amount=Decimal("0.20")
+    )
+    f.make_enrollment(
+        user=cy,
+        course=theirs,
+        payment_amount=Decimal("100.00"),
+        enrolled_at=now - 60 * day,
+        expires_at=now + 300 * day,
+    )
+    done = f.make_progress(
+        user=ann,
+        course=mine,
+        completed_lessons=2,
+        total_lessons=2,
+        progress_percent=100,
+        last_accessed_at=now - 40 * day,
+        completed_at=now - 40 * day,
+    )
+    idle = f.make_progress(
+        user=bob,
+        course=mine,
+        completed_lessons=1,
+        total_lessons=2,
+        progress_percent=50,
+        last_accessed_at=now - 45 * day,
+    )
+    f.make_progress(
+        user=cy, course=mine, total_lessons=2, progress_percent=0, last_accessed_at=now - 2 * day
+    )
+    far = f.make_progress(
+        user=cy,
+        course=theirs,
+        total_lessons=1,
+        progress_percent=10,
+        last_accessed_at=now - 60 * day,
+    )
     module = f.make_module(course=mine, title="-Intro", order=1)
     first = f.make_lesson(module=module, title="=Lesson one", order=1)
     second = f.make_lesson(module=module, title="Lesson two", order=2)
-    f.make_lesson_progress(progress=done, lesson=first, completed=True, completed_at=now - 45 * day,
-                           watch_time_seconds=600, last_watched_at=now - 45 * day)
-    f.make_lesson_progress(progress=done, lesson=second, completed=True, watch_time_seconds=300,
-                           completed_at=now - 40 * day, last_watched_at=now - 40 * day)
-    f.make_lesson_progress(progress=idle, lesson=first, completed=True, watch_time_seconds=420,
-                           completed_at=now - 46 * day, last_watched_at=now - 45 * day)
-    f.make_lesson_progress(progress=idle, lesson=second, watch_time_seconds=30,
-                           last_watched_at=now - 45 * day)
+    f.make_lesson_progress(
+        progress=done,
+        lesson=first,
+        completed=True,
+        completed_at=now - 45 * day,
+        watch_time_seconds=600,
+        last_watched_at=now - 45 * day,
+    )
+    f.make_lesson_progress(
+        progress=done,
+        lesson=second,
+        completed=True,
+        watch_time_seconds=300,
+        completed_at=now - 40 * day,
+        last_watched_at=now - 40 * day,
+    )
+    f.make_lesson_progress(
+        progress=idle,
+        lesson=first,
+        completed=True,
+        watch_time_seconds=420,
+        completed_at=now - 46 * day,
+        last_watched_at=now - 45 * day,
+    )
+    f.make_lesson_progress(
+        progress=idle, lesson=second, watch_time_seconds=30, last_watched_at=now - 45 * day
+    )
     f.make_lesson_progress(progress=far, last_watched_at=now - 60 * day)
 
 
 def build_assessments(now, mine, theirs, ann, bob, cy):
     quiz = f.make_quiz(course=mine, title="+Quiz one")
     f.make_question(quiz=quiz, correct_answer="SECRET-ANSWER")
-    f.make_attempt(quiz=quiz, user=ann, score=90.5, passed=True, answers={"q1": "yes"},
-                   started_at=now - timedelta(days=41), completed_at=now - timedelta(days=41))
-    f.make_attempt(quiz=quiz, user=bob, score=40.0, passed=False, answers={"q1": "no"},
-                   started_at=now - timedelta(days=44))
-    f.make_attempt(quiz=f.make_quiz(course=theirs), user=cy, score=75.0,
-                   started_at=now - timedelta(days=59))
-    f.make_certificate(user=ann, course=mine, certificate_no="=CERT-1",
-                       issued_at=now - timedelta(days=40), pdf_url="https://cdn.example/1.pdf")
+    f.make_attempt(
+        quiz=quiz,
+        user=ann,
+        score=90.5,
+        passed=True,
+        answers={"q1": "yes"},
+        started_at=now - timedelta(days=41),
+        completed_at=now - timedelta(days=41),
+    )
+    f.make_attempt(
+        quiz=quiz,
+        user=bob,
+        score=40.0,
+        passed=False,
+        answers={"q1": "no"},
+        started_at=now - timedelta(days=44),
+    )
+    f.make_attempt(
+        quiz=f.make_quiz(course=theirs), user=cy, score=75.0, started_at=now - timedelta(days=59)
+    )
+    f.make_certificate(
+        user=ann,
+        course=mine,
+        certificate_no="=CERT-1",
+        issued_at=now - timedelta(days=40),
+        pdf_url="https://cdn.example/1.pdf",
+    )
     f.make_certificate(user=cy, course=theirs, issued_at=now - timedelta(days=20))
-    f._save(Certificate(user_id="deleted-user-id", course_id="deleted-course-id",
-                        certificate_no="CERT-GONE", issued_at=now - timedelta(days=400)))
+    f._save(
+        Certificate(
+            user_id="deleted-user-id",
+            course_id="deleted-course-id",
+            certificate_no="CERT-GONE",
+            issued_at=now - timedelta(days=400),
+        )
+    )
 
 
 @pytest.fixture
@@ -104,11 +197,11 @@ def world(app, instructor_client):
         me = db.session.get(User, instructor_client.user_id)
         other, ann, bob, cy = build_people(now)
         mine = f.make_course(instructor=me, title=HOSTILE_COURSE_TITLE, slug="mine-101")
-        theirs = f.make_course(instructor=other, title="Their course, with a comma",
-                               slug="theirs-201")
+        theirs = f.make_course(
+            instructor=other, title="Their course, with a comma", slug="theirs-201"
+        )
         build_payments(now, mine, theirs, ann, bob, cy)
         build_learning(now, mine, theirs, ann, bob, cy)
         build_assessments(now, mine, theirs, ann, bob, cy)
         db.session.commit()
-        return {"me": me.id, "other": other.id, "mine": mine.id, "theirs": theirs.id,
-                "now": now}
+        return {"me": me.id, "other": other.id, "mine": mine.id, "theirs": theirs.id, "now": now}

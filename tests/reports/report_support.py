@@ -1,4 +1,5 @@
 """Reading exports back, and the expected cells of SQL rows, written without lms.reports."""
+
 import csv
 import html
 import io

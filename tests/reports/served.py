@@ -3,6 +3,7 @@
 The visitor keeps cookies by hand (production cookies are Secure, and this is plain HTTP to
 127.0.0.1) and can open a download and leave it unread, as a stuck browser tab does.
 """
+
 import http.client
 import re
 import socket
@@ -71,7 +72,8 @@ class Visitor:
         _status, _headers, page = self.get("/login")
         token = CSRF_FIELD.search(page.decode()).group(1)
         status, _headers, _body = self.request(
-            "POST", "/login", {"email": email, "password": password, "csrf_token": token})
+            "POST", "/login", {"email": email, "password": password, "csrf_token": token}
+        )
         assert status == 302, f"{email} could not sign in ({status})"
 
     def open_unread(self, path: str) -> tuple[socket.socket, int, bytes]:
@@ -84,8 +86,10 @@ class Visitor:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, UNREAD_RECEIVE_BUFFER)
         sock.settimeout(HANG_GUARD)
         sock.connect((self.host, self.port))
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                     f"Cookie: {self.cookie_header()}\r\n\r\n".encode())
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Cookie: {self.cookie_header()}\r\n\r\n".encode()
+        )
         received = b""
         while b"\r\n\r\n" not in received:
             data = sock.recv(1024)
@@ -107,6 +111,7 @@ def read_to_the_end(sock: socket.socket) -> bytes:
 def gunicorn(database_url: str, log_path: Path, workers: int = 2, **settings: str):
     """Yields the base URL of gunicorn (README's command, bench/server.py) serving the app on
     `database_url` in production mode, with `settings` as extra environment variables."""
-    with server.gunicorn({"DATABASE_URL": database_url, **settings}, workers, log_path,
-                         timeout=HANG_GUARD) as (host, port, _process):
+    with server.gunicorn(
+        {"DATABASE_URL": database_url, **settings}, workers, log_path, timeout=HANG_GUARD
+    ) as (host, port, _process):
         yield f"http://{host}:{port}"

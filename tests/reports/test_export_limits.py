@@ -1,5 +1,6 @@
 """Downloads at once: EXPORTS_PER_USER per person and EXPORTS_TOTAL in all, in every process;
 a download nobody reads ends after EXPORT_STALL_SECONDS; pages keep answering meanwhile."""
+
 import html
 import subprocess
 import sys
@@ -7,7 +8,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from report_support import parse_csv
+from served import Visitor, gunicorn, read_to_the_end, wait_until
 from sqlalchemy import Integer, Text, column, create_engine, func, select, text
+from support import STAFF_PASSWORD
 from werkzeug.test import EnvironBuilder
 
 from lms.db import db
@@ -15,9 +19,6 @@ from lms.models import AuditEntry, UserRole
 from lms.reports import export, stream
 from lms.reports.slots import TOTAL, ExportsBusy, take_slot, user_namespace
 from lms.seed.demo import DEMO_PASSWORD
-from report_support import parse_csv
-from served import Visitor, gunicorn, read_to_the_end, wait_until
-from support import STAFF_PASSWORD
 
 DOWNLOAD = "/admin/reports/transactions.csv"
 LIST_EXPORT = "/admin/transaction/export.csv"
@@ -64,8 +65,10 @@ def slot_connections(monkeypatch) -> list:
 
 def slots_held(database, user_id) -> tuple[int, int]:
     """(the person's slots, the app's slots) held right now."""
-    return (database(SLOTS_HELD, namespace=user_namespace(user_id)),
-            database(SLOTS_HELD, namespace=TOTAL))
+    return (
+        database(SLOTS_HELD, namespace=user_namespace(user_id)),
+        database(SLOTS_HELD, namespace=TOTAL),
+    )
 
 
 def numbers(count: int, *, pad: int = 0, fail_at: int | None = None):
@@ -79,15 +82,18 @@ def numbers(count: int, *, pad: int = 0, fail_at: int | None = None):
 def exports_logged(app) -> list[dict]:
     """The details of every export in the audit log, oldest first."""
     with app.app_context():
-        return db.session.scalars(select(AuditEntry.details).where(AuditEntry.action == "export")
-                                  .order_by(AuditEntry.id)).all()
+        return db.session.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == "export").order_by(AuditEntry.id)
+        ).all()
 
 
 # --- the limits, in one process ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("third", [DOWNLOAD, LIST_EXPORT], ids=["reports page", "list view"])
 def test_a_third_download_at_once_gets_429_with_retry_after_on_the_error_page(
-        app, instructor_client, world, third):
+    app, instructor_client, world, third
+):
     held = [instructor_client.get(DOWNLOAD, buffered=False) for _ in range(2)]
     try:
         assert [response.status_code for response in held] == [200, 200]
@@ -104,8 +110,7 @@ def test_a_third_download_at_once_gets_429_with_retry_after_on_the_error_page(
     assert len(exports_logged(app)) == 3  # the refused download is not logged as an export
 
 
-def test_the_total_limit_counts_every_person(app, admin_client, instructor_client, world,
-                                             database):
+def test_the_total_limit_counts_every_person(app, admin_client, instructor_client, world, database):
     app.config["EXPORTS_TOTAL"] = 3
     held = [admin_client.get(DOWNLOAD, buffered=False) for _ in range(2)]
     held.append(instructor_client.get(DOWNLOAD, buffered=False))
@@ -146,11 +151,14 @@ def read_into_the_error(body) -> None:
         b"".join(body)
 
 
-@pytest.mark.parametrize("ending, fail_at", [(read_all, None), (leave_after_one_batch, None),
-                                             (read_into_the_error, 55)],
-                         ids=["finished", "client gone", "error"])
+@pytest.mark.parametrize(
+    "ending, fail_at",
+    [(read_all, None), (leave_after_one_batch, None), (read_into_the_error, 55)],
+    ids=["finished", "client gone", "error"],
+)
 def test_a_download_holds_one_slot_of_each_kind_until_it_ends(
-        app, admin_client, database, slot_connections, monkeypatch, ending, fail_at):
+    app, admin_client, database, slot_connections, monkeypatch, ending, fail_at
+):
     monkeypatch.setattr(stream, "BATCH_ROWS", 10)
     monkeypatch.setattr(export, "prepare", lambda *args, **kwargs: numbers(100, fail_at=fail_at))
     response = admin_client.get(DOWNLOAD, buffered=False)
@@ -170,10 +178,12 @@ def test_a_download_holds_one_slot_of_each_kind_until_it_ends(
 
 
 def test_a_download_closed_before_its_first_byte_gives_its_slots_back(
-        app, admin_client, database, slot_connections):
+    app, admin_client, database, slot_connections
+):
     session = admin_client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    environ = EnvironBuilder(path=DOWNLOAD, headers={
-        "Cookie": f"{session.key}={session.value}"}).get_environ()
+    environ = EnvironBuilder(
+        path=DOWNLOAD, headers={"Cookie": f"{session.key}={session.value}"}
+    ).get_environ()
     started = []
     body = app(environ, lambda status, headers, exc_info=None: started.append(status))
     assert started == ["200 OK"]
@@ -197,8 +207,12 @@ time.sleep(600)
 
 def test_slots_held_in_another_process_count_and_a_killed_process_frees_them(db_url):
     engine = create_engine(db_url)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, db_url], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, db_url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "held\n", holder.stderr.read()
         with pytest.raises(ExportsBusy, match="You already have 1 CSV download"):
@@ -227,12 +241,14 @@ def test_slots_held_in_another_process_count_and_a_killed_process_frees_them(db_
 
 # --- a download nobody reads, on the development server ------------------------------------
 
+
 def request_threads() -> int:
     return sum("process_request_thread" in thread.name for thread in threading.enumerate())
 
 
 def test_a_download_nobody_reads_is_ended_after_the_stall_limit(
-        app, live_server, make_staff, database, monkeypatch):
+    app, live_server, make_staff, database, monkeypatch
+):
     app.config["EXPORT_STALL_SECONDS"] = 1
     rows = 50_000  # 1 kB each: far more than the socket buffers hold
     monkeypatch.setattr(export, "prepare", lambda *args, **kwargs: numbers(rows, pad=1000))
@@ -243,8 +259,10 @@ def test_a_download_nobody_reads_is_ended_after_the_stall_limit(
     sock, status, _head = visitor.open_unread(DOWNLOAD)
     try:
         assert status == 200
-        wait_until(lambda: slots_held(database, user_id) == (0, 0),
-                   "the download nobody reads still holds its slots")
+        wait_until(
+            lambda: slots_held(database, user_id) == (0, 0),
+            "the download nobody reads still holds its slots",
+        )
         wait_until(lambda: request_threads() == 0, "a server thread is still stuck in it")
         assert database(EXPORT_SESSIONS) == 0  # its cursor and connection are gone
         body = read_to_the_end(sock)  # the server has closed the connection
@@ -303,17 +321,18 @@ def busy_database(fresh_database, demo_template):
         assert conn.execute(BULK_TRANSACTIONS, {"count": ADA_TRANSACTIONS}).rowcount
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE transactions"))
-        ada_rows = conn.scalar(text("""
+        ada_rows = conn.scalar(
+            text("""
             SELECT count(*) FROM transactions t JOIN courses c ON c.id = t."courseId"
-            JOIN users u ON u.id = c."instructorId" WHERE u.email = 'ada@example.com'"""))
+            JOIN users u ON u.id = c."instructorId" WHERE u.email = 'ada@example.com'""")
+        )
         ada_id = conn.scalar(text("SELECT id FROM users WHERE email = 'ada@example.com'"))
     engine.dispose()
     return url, ada_id, ada_rows
 
 
 @pytest.mark.slow
-def test_pages_answer_while_one_instructor_leaves_many_downloads_unread(
-        busy_database, tmp_path):
+def test_pages_answer_while_one_instructor_leaves_many_downloads_unread(busy_database, tmp_path):
     url, ada_id, ada_rows = busy_database
     engine = create_engine(url)
 
@@ -338,7 +357,8 @@ def test_pages_answer_while_one_instructor_leaves_many_downloads_unread(
             health = Visitor(base_url).get("/healthz")[0]
             pages = [ada.get("/admin/transaction/")[0], ada.get("/admin/reports/")[0]]
             assert ada_slot_holders() == holders, (
-                "the stall limit passed before the checks were done; raise it in this test")
+                "the stall limit passed before the checks were done; raise it in this test"
+            )
 
             assert [status for status, _headers, _body in refused] == [429] * 38
             assert all(headers["Retry-After"] == "5" for _status, headers, _body in refused)

@@ -1,6 +1,13 @@
 """Learner reports (lms/reports/activity.py), row for row with SQL, scoped and neutralised."""
+
 from report_support import (
-    HOSTILE_COURSE_TITLE, HOSTILE_NAMES, download, error_message, expected_rows, safe, sql_rows,
+    HOSTILE_COURSE_TITLE,
+    HOSTILE_NAMES,
+    download,
+    error_message,
+    expected_rows,
+    safe,
+    sql_rows,
 )
 
 ENROLLMENTS_SQL = """
@@ -13,9 +20,20 @@ ENROLLMENTS_SQL = """
 
 def test_enrollments_match_sql(app, admin_client, world):
     _response, header, rows = download(admin_client, "enrollments")
-    assert header == ["enrollment_id", "user_email", "user_name", "course_title", "course_slug",
-                      "status", "payment_status", "payment_amount", "payment_currency",
-                      "enrolled_at", "completed_at", "expires_at"]
+    assert header == [
+        "enrollment_id",
+        "user_email",
+        "user_name",
+        "course_title",
+        "course_slug",
+        "status",
+        "payment_status",
+        "payment_amount",
+        "payment_currency",
+        "enrolled_at",
+        "completed_at",
+        "expires_at",
+    ]
     assert rows == expected_rows(sql_rows(app, ENROLLMENTS_SQL.format(where="true")))
     assert len(rows) == 3
 
@@ -68,8 +86,14 @@ LESSON_PROGRESS_SQL = """
 
 def test_lesson_progress_of_one_course_matches_sql(app, instructor_client, world):
     _response, header, rows = download(instructor_client, "lesson-progress", course="mine-101")
-    assert header[:6] == ["user_email", "user_name", "module_order", "module_title",
-                          "lesson_order", "lesson_title"]
+    assert header[:6] == [
+        "user_email",
+        "user_name",
+        "module_order",
+        "module_title",
+        "lesson_order",
+        "lesson_title",
+    ]
     assert rows == expected_rows(sql_rows(app, LESSON_PROGRESS_SQL, course=world["mine"]))
     assert [row[5] for row in rows] == ["'=Lesson one", "Lesson two"] * 2
     assert {row[3] for row in rows} == {"'-Intro"}
@@ -78,8 +102,9 @@ def test_lesson_progress_of_one_course_matches_sql(app, instructor_client, world
 def test_lesson_progress_of_another_instructors_course_is_refused(instructor_client, world):
     response = instructor_client.get("/admin/reports/lesson-progress.csv?course=theirs-201")
     assert response.status_code == 400
-    assert "no course with the slug 'theirs-201' among the courses you teach" in \
-        error_message(response)
+    assert "no course with the slug 'theirs-201' among the courses you teach" in error_message(
+        response
+    )
 
 
 QUIZ_SQL = """
@@ -99,7 +124,9 @@ def test_quiz_attempts_match_sql_without_answers(app, admin_client, instructor_c
     where = f"c.\"instructorId\" = '{world['me']}'"
     assert rows == expected_rows(sql_rows(app, QUIZ_SQL.format(where=where)))
     assert [(row[1], row[5], row[6]) for row in rows] == [
-        ("'+Quiz one", "90.5", "true"), ("'+Quiz one", "40", "false")]
+        ("'+Quiz one", "90.5", "true"),
+        ("'+Quiz one", "40", "false"),
+    ]
 
 
 CERTIFICATES_SQL = """
@@ -113,10 +140,13 @@ CERTIFICATES_SQL = """
 
 
 def test_certificates_match_sql_and_outlive_their_course(app, admin_client, world):
-    _response, header, rows = download(admin_client, "certificates")
+    _response, _header, rows = download(admin_client, "certificates")
     assert rows == expected_rows(sql_rows(app, CERTIFICATES_SQL.format(where="true")))
     assert rows[-1][:1] + rows[-1][2:3] + rows[-1][5:6] == [
-        "CERT-GONE", "(deleted user)", "(deleted course)"]
+        "CERT-GONE",
+        "(deleted user)",
+        "(deleted course)",
+    ]
     assert rows[1][0] == "'=CERT-1"
 
 
@@ -135,18 +165,24 @@ USERS_SQL = """
 
 def test_users_report_matches_sql_and_holds_no_secrets(app, admin_client, world):
     response, header, rows = download(admin_client, "users")
-    assert header == ["user_id", "email", "name", "role", "email_verified", "created_at",
-                      "updated_at"]
+    assert header == [
+        "user_id",
+        "email",
+        "name",
+        "role",
+        "email_verified",
+        "created_at",
+        "updated_at",
+    ]
     assert rows == expected_rows(sql_rows(app, USERS_SQL.format(where="true")))
     body = response.get_data(as_text=True)
-    for secret in ("SECRET-ACCESS", "SECRET-REFRESH", "SECRET-SESSION", "SECRET-ANSWER",
-                   "$argon2"):
+    for secret in ("SECRET-ACCESS", "SECRET-REFRESH", "SECRET-SESSION", "SECRET-ANSWER", "$argon2"):
         assert secret not in body
 
 
 def test_users_report_with_a_course_lists_its_students(app, admin_client, world):
     _response, _header, rows = download(admin_client, "users", course="mine-101")
-    where = f"""id IN (SELECT "userId" FROM enrollments WHERE "courseId" = '{world['mine']}')"""
+    where = f"""id IN (SELECT "userId" FROM enrollments WHERE "courseId" = '{world["mine"]}')"""
     assert rows == expected_rows(sql_rows(app, USERS_SQL.format(where=where)))
     assert len(rows) == 2
 
@@ -164,13 +200,14 @@ INACTIVE_SQL = """
 """
 
 
-def test_inactive_students_are_unfinished_and_away_30_days(app, admin_client, instructor_client,
-                                                           world):
+def test_inactive_students_are_unfinished_and_away_30_days(
+    app, admin_client, instructor_client, world
+):
     _response, header, rows = download(admin_client, "inactive-students")
     assert header[-1] == "days_inactive"
     assert [row[:6] for row in rows] == expected_rows(
-        sql_rows(app, INACTIVE_SQL.format(where="true")))
+        sql_rows(app, INACTIVE_SQL.format(where="true"))
+    )
     assert [row[6] for row in rows] == ["60", "45"]
     _response, _header, rows = download(instructor_client, "inactive-students")
-    assert [(row[0], row[2]) for row in rows] == [("'-bob@example.com",
-                                                   safe(HOSTILE_COURSE_TITLE))]
+    assert [(row[0], row[2]) for row in rows] == [("'-bob@example.com", safe(HOSTILE_COURSE_TITLE))]

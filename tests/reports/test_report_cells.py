@@ -1,4 +1,5 @@
 """Cell formatting and CSV quoting done in PostgreSQL (lms/reports/cells.py), read back with csv."""
+
 import csv
 import io
 import json
@@ -26,8 +27,9 @@ def line_of(*typed_values) -> list[str]:
     return row
 
 
-@pytest.mark.parametrize("payload", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx",
-                                     '=HYPERLINK("http://x","y")'])
+@pytest.mark.parametrize(
+    "payload", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","y")']
+)
 def test_formula_starts_get_a_leading_apostrophe(app_ctx, payload):
     assert cell_of(payload, Text) == "'" + payload
     assert line_of((payload, Text)) == ["'" + payload]
@@ -42,7 +44,14 @@ def test_other_text_is_left_alone(app_ctx, harmless):
 def test_fields_are_quoted_as_rfc_4180_says(app_ctx):
     values = ['say "hi"', "a,b", "two\nlines", "cr\r\nlf", "", None, "plain"]
     assert line_of(*[(v, Text) for v in values]) == [
-        'say "hi"', "a,b", "two\nlines", "cr\r\nlf", "", "", "plain"]
+        'say "hi"',
+        "a,b",
+        "two\nlines",
+        "cr\r\nlf",
+        "",
+        "",
+        "plain",
+    ]
     line = db.session.scalar(select(csv_line([literal("", Text), literal(None, Text)])))
     assert line == '"",'  # an empty string and NULL stay distinguishable
 
@@ -59,8 +68,9 @@ def test_money_has_exactly_two_decimals_and_negatives_stay_numbers(app_ctx):
     assert cell_of(Decimal("0.1"), Money) == "0.10"
     assert line_of((Decimal("-5.00"), Money)) == ["-5.00"]
     # Sums and other NUMERICs are rounded to cents, never through a float.
-    total = db.session.scalar(select(cell(func.sum(literal(Decimal("0.10"), Money))
-                                          + literal(Decimal("0.20"), Money))))
+    total = db.session.scalar(
+        select(cell(func.sum(literal(Decimal("0.10"), Money)) + literal(Decimal("0.20"), Money)))
+    )
     assert total == "0.30"
     assert cell_of(Decimal("2.345"), Numeric(10, 3)) == "2.35"
 
@@ -79,7 +89,7 @@ def test_arrays_read_as_a_list_and_are_neutralised(app_ctx):
 
 
 def test_json_is_one_line_of_valid_json(app_ctx):
-    value = {"coupon": "=1+1", "items": [1, 2], "note": "a,\n\"b\""}
+    value = {"coupon": "=1+1", "items": [1, 2], "note": 'a,\n"b"'}
     [field] = line_of((value, JSONB))
     assert "\n" not in field and json.loads(field) == value
     assert cell_of([-1, 2], JSONB) == "[-1, 2]"

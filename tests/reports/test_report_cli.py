@@ -1,9 +1,10 @@
 """`flask export` (lms/reports/cli.py): the same CSV as the Reports page, written to a file."""
+
+from report_support import parse_csv
 from sqlalchemy import func, select
 
 from lms.db import db
 from lms.models import AuditEntry, User, utcnow
-from report_support import parse_csv
 
 
 def test_writes_the_same_csv_as_the_download(app, admin_client, world, tmp_path):
@@ -17,11 +18,23 @@ def test_writes_the_same_csv_as_the_download(app, admin_client, world, tmp_path)
 
 def test_filters_and_bom_like_the_page(app, admin_client, world, tmp_path):
     target = tmp_path / "lp.csv"
-    args = ["export", "lesson-progress", "--course", "mine-101", "--from", "2000-01-01",
-            "--to", "2999-12-31", "--bom", "-o", str(target)]
+    args = [
+        "export",
+        "lesson-progress",
+        "--course",
+        "mine-101",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2999-12-31",
+        "--bom",
+        "-o",
+        str(target),
+    ]
     assert app.test_cli_runner().invoke(args=args).exit_code == 0
-    page = admin_client.get("/admin/reports/lesson-progress.csv?course=mine-101&bom=1"
-                            "&from=2000-01-01&to=2999-12-31").get_data()
+    page = admin_client.get(
+        "/admin/reports/lesson-progress.csv?course=mine-101&bom=1&from=2000-01-01&to=2999-12-31"
+    ).get_data()
     assert target.read_bytes() == page and page.startswith(b"\xef\xbb\xbf")
     assert len(parse_csv(page)[1]) == 4
 
@@ -42,8 +55,9 @@ def test_dash_writes_to_stdout(app, world):
 def test_bad_input_fails_with_a_message_and_no_file(app, world, tmp_path):
     target = tmp_path / "x.csv"
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["export", "transactions", "--from", "31/01/2024",
-                                 "-o", str(target)])
+    result = runner.invoke(
+        args=["export", "transactions", "--from", "31/01/2024", "-o", str(target)]
+    )
     assert result.exit_code == 2 and "must be a date written YYYY-MM-DD" in result.output
     result = runner.invoke(args=["export", "lesson-progress", "-o", str(target)])
     assert result.exit_code == 2 and "is for one course" in result.output

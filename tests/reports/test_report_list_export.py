@@ -1,12 +1,13 @@
 """A list view's CSV (lms/reports/list_export.py): its filters, search and sort, report columns."""
+
 import pytest
+from report_support import expected_rows, parse_csv, parse_json_columns, sql_rows
 from sqlalchemy import select
 
 from lms.admin.base import STAFF, StaffModelView
 from lms.db import db
 from lms.models import AuditEntry, Course, Transaction, User, UserRole
 from lms.reports.list_export import ListExportMixin
-from report_support import expected_rows, parse_csv, parse_json_columns, sql_rows
 
 
 def own_transactions(query, instructor_id):
@@ -74,11 +75,15 @@ def test_export_keeps_the_lists_filter_search_and_sort(app, admin_client, world)
     where = "t.status = 'COMPLETED' AND t.provider ILIKE '%strip%'"
     assert rows == expected(app, where, order="t.amount")
     assert [row[header.index("amount")] for row in rows] == [
-        "-5.00", "0.10", "0.20", "12.34", "100.00"]
+        "-5.00",
+        "0.10",
+        "0.20",
+        "12.34",
+        "100.00",
+    ]
 
 
-def test_a_filter_that_joins_users_does_not_clash_with_the_reports_joins(app, admin_client,
-                                                                        world):
+def test_a_filter_that_joins_users_does_not_clash_with_the_reports_joins(app, admin_client, world):
     _header, rows = exported(admin_client, "?flt0_user_users_email_equals=cy%40example.com")
     assert rows == expected(app, "u.email = 'cy@example.com'")
     assert len(rows) == 2
@@ -100,7 +105,8 @@ def test_list_export_is_audited_with_the_list_state(app, admin_client, world):
 
 
 def test_a_list_exporting_an_admin_only_report_declares_it_and_refuses_instructors(
-        app, admin_client, instructor_client, world):
+    app, admin_client, instructor_client, world
+):
     view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "user_export")
     assert view.roles_for("export_csv") == frozenset({UserRole.ADMIN})
     assert view.roles_for("index_view") == STAFF

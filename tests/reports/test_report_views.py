@@ -1,10 +1,11 @@
 """The Reports page (lms/reports/views.py): downloads, file names, BOM, bad input, roles, audit."""
+
 import pytest
+from report_support import download, error_message, parse_csv
 from sqlalchemy import select
 
 from lms.db import db
 from lms.models import AuditEntry, utcnow
-from report_support import download, error_message, parse_csv
 
 
 def test_page_lists_the_reports_each_role_may_download(admin_client, instructor_client):
@@ -24,7 +25,8 @@ def test_download_is_a_dated_csv_attachment_not_cached(admin_client, world):
     response, _header, _rows = download(admin_client, "transactions")
     today = utcnow().date().isoformat()
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="transactions-{today}.csv"')
+        f'attachment; filename="transactions-{today}.csv"'
+    )
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
 
@@ -43,15 +45,18 @@ def test_lines_end_with_crlf(admin_client, world):
     assert body.count(b"\r\n") == 4  # header and three enrollments
 
 
-@pytest.mark.parametrize("query, message", [
-    ("from=2024-13-01", "start date ('from') is not a day of the calendar: '2024-13-01'"),
-    ("to=2023-02-29", "end date ('to') is not a day of the calendar"),
-    ("from=yesterday", "start date ('from') must be a date written YYYY-MM-DD"),
-    ("to=20240131", "end date ('to') must be a date written YYYY-MM-DD"),
-    ("from=2024-02-01&to=2024-01-01", "start date ('from') is after the end date ('to')"),
-    ("course=no-such-course", "There is no course with the slug 'no-such-course'"),
-    ("course=" + "x" * 201, "course must be given by its slug"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("from=2024-13-01", "start date ('from') is not a day of the calendar: '2024-13-01'"),
+        ("to=2023-02-29", "end date ('to') is not a day of the calendar"),
+        ("from=yesterday", "start date ('from') must be a date written YYYY-MM-DD"),
+        ("to=20240131", "end date ('to') must be a date written YYYY-MM-DD"),
+        ("from=2024-02-01&to=2024-01-01", "start date ('from') is after the end date ('to')"),
+        ("course=no-such-course", "There is no course with the slug 'no-such-course'"),
+        ("course=" + "x" * 201, "course must be given by its slug"),
+    ],
+)
 def test_bad_filters_get_a_400_with_a_clear_message(admin_client, query, message):
     response = admin_client.get(f"/admin/reports/transactions.csv?{query}")
     assert response.status_code == 400
@@ -78,12 +83,16 @@ def test_unknown_report_is_404_and_anonymous_is_sent_to_sign_in(client, admin_cl
 
 
 def test_every_export_is_in_the_audit_log(app, admin_client, world):
-    _response, _header, rows = download(admin_client, "transactions", course="mine-101",
-                                        **{"from": "2020-01-01"})
+    _response, _header, rows = download(
+        admin_client, "transactions", course="mine-101", **{"from": "2020-01-01"}
+    )
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert (entry.user_id, entry.user_email, entry.table_name) == (
-        admin_client.user_id, "admin@example.com", "transactions")
+        admin_client.user_id,
+        "admin@example.com",
+        "transactions",
+    )
     assert entry.details["rows"] == len(rows) == 7 and entry.details["complete"] is True
     filters = entry.details["filters"]
     assert (filters["course_slug"], filters["date_from"]) == ("mine-101", "2020-01-01")
