@@ -7,12 +7,13 @@ import signal
 import threading
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import has_request_context
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, create_engine, event, text
+from sqlalchemy import MetaData, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,18 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# The class every model subclasses. mypy cannot use an attribute (db.Model) as a base class
+# (python/mypy#8603), so it is shown the class db.Model is built from: Flask-SQLAlchemy's
+# Model mixin on top of Base (db.Model shares Base's metadata and registry).
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskModel
+
+    class Model(FlaskModel, Base):
+        __table__: ClassVar[Table]  # every model maps one table (SQLAlchemy says FromClause)
+
+else:
+    Model = db.Model
 
 # libpq's own URI parameters pass through; Prisma-only ones (connection_limit, pool_timeout,
 # pgbouncer, statement_cache_size, socket_timeout, sslaccept, ...) would make libpq refuse the URL.

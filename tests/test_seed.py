@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import text
 
 from lms.db import db
-from lms.seed import scaled_catalog
 from lms.seed.bulk import PLATFORM_TABLES, row_counts
 from lms.seed.checks import broken_rules
 from lms.seed.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo, seed_demo
+from lms.seed.scaled import catalog as scaled_catalog
 from lms.seed.scaled import generate
 from lms.seed.scales import SCALES, Scale
 

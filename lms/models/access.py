@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import Timestamp, utcnow
 
 
-class StaffCredential(db.Model):
+class StaffCredential(Model):
     """A password for a user of the platform who may sign in to the admin."""
 
     __tablename__ = "admin_credentials"
@@ -34,7 +34,7 @@ class StaffCredential(db.Model):
     user = relationship("User")
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed sign-ins per key ("email:…" or "ip:…"), shared by every worker process."""
 
     __tablename__ = "admin_login_throttle"
@@ -46,7 +46,7 @@ class LoginThrottle(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column("lockedUntil", Timestamp)
 
 
-class AdminSession(db.Model):
+class AdminSession(Model):
     """A signed-in browser: revoking the row signs that browser out on its next request.
 
     The cookie holds a random token; this table holds only its SHA-256, so a copy of the
@@ -74,7 +74,7 @@ class AdminSession(db.Model):
     address: Mapped[str | None] = mapped_column(Text)
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A submitted form's one-time token: a second submission of the same form (a double
     click, a resent request) is recognised and gives no second result."""
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 from sqlalchemy import Double, Index, Integer, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import Money, Timestamp, id_column, utcnow
 
 
-class CourseAnalytics(db.Model):
+class CourseAnalytics(Model):
     __tablename__ = "course_analytics"
     __table_args__ = (
         Index("course_analytics_courseId_key", "courseId", unique=True),

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Double, ForeignKey, Index, Integer, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import (
     CASCADE,
     CHILD_ROWS,
@@ -18,7 +18,7 @@ from lms.models.common import (
 )
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     __tablename__ = "quizzes"
     __table_args__ = (
         Index("quizzes_courseId_idx", "courseId"),
@@ -56,7 +56,7 @@ class Quiz(db.Model):
         return self.title
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "questions"
     __table_args__ = (Index("questions_quizId_idx", "quizId"),)
 
@@ -78,7 +78,7 @@ class Question(db.Model):
     quiz = relationship("Quiz", back_populates="questions")
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         Index("quiz_attempts_quizId_idx", "quizId"),
@@ -117,7 +117,7 @@ Index(
 Index("quiz_attempts_userId_startedAt_idx", QuizAttempt.user_id, QuizAttempt.started_at.desc())
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificates"
     __table_args__ = (
         Index("certificates_certificateNo_key", "certificateNo", unique=True),

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Identity, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import Json, Timestamp, utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_log"
     __table_args__ = (
         Index("audit_log_table_rowId_idx", "tableName", "rowId"),

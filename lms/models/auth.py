@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import (
     CASCADE,
     CHILD_ROWS,
@@ -18,7 +18,7 @@ from lms.models.common import (
 )
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (
         Index("users_email_key", "email", unique=True),
@@ -50,7 +50,7 @@ Index("users_role_createdAt_idx", User.role, User.created_at.desc())
 Index("users_createdAt_idx", User.created_at.desc())
 
 
-class Account(db.Model):
+class Account(Model):
     __tablename__ = "accounts"
     __table_args__ = (
         Index(
@@ -77,7 +77,7 @@ class Account(db.Model):
     user = relationship("User", back_populates="accounts")
 
 
-class Session(db.Model):
+class Session(Model):
     __tablename__ = "sessions"
     __table_args__ = (
         Index("sessions_sessionToken_key", "sessionToken", unique=True),
@@ -94,7 +94,7 @@ class Session(db.Model):
     user = relationship("User", back_populates="sessions")
 
 
-class VerificationToken(db.Model):
+class VerificationToken(Model):
     """No id in Prisma: the (identifier, token) pair and token alone are unique."""
 
     __tablename__ = "verification_tokens"

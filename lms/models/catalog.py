@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, Computed, ForeignKey, Index, Integer, Text, fals
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import (
     CASCADE,
     CHILD_ROWS,
@@ -27,7 +27,7 @@ SEARCH_VECTOR_SQL = (
 )
 
 
-class Course(db.Model):
+class Course(Model):
     __tablename__ = "courses"
     __table_args__ = (
         Index("courses_slug_key", "slug", unique=True),
@@ -97,7 +97,7 @@ Index(
 )
 
 
-class CourseModule(db.Model):
+class CourseModule(Model):
     __tablename__ = "course_modules"
     __table_args__ = (Index("course_modules_courseId_order_idx", "courseId", "order"),)
 
@@ -121,7 +121,7 @@ class CourseModule(db.Model):
         return self.title
 
 
-class Lesson(db.Model):
+class Lesson(Model):
     __tablename__ = "lessons"
     __table_args__ = (Index("lessons_moduleId_order_idx", "moduleId", "order"),)
 
@@ -144,7 +144,7 @@ class Lesson(db.Model):
         return self.title
 
 
-class Media(db.Model):
+class Media(Model):
     __tablename__ = "media"
     __table_args__ = (
         Index("media_type_idx", "type"),

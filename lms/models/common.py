@@ -6,6 +6,7 @@ import secrets
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Enum, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP
@@ -68,13 +69,13 @@ def pg_enum(python_enum: type[enum.Enum]) -> Enum:
 
 
 # Prisma's `onDelete: Cascade` (and its default onUpdate) on every @relation foreign key.
-CASCADE = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
+CASCADE: dict[str, Any] = {"ondelete": "CASCADE", "onupdate": "CASCADE"}
 
 # A parent's collection of rows that ON DELETE CASCADE removes with it. Without the ORM cascade,
 # deleting a parent whose collection is loaded would first set the children's NOT NULL foreign
 # key to NULL and fail; with it, loaded children are deleted too and unloaded ones are left to
 # the database (passive_deletes).
-CHILD_ROWS = {"cascade": "all, delete-orphan", "passive_deletes": True}
+CHILD_ROWS: dict[str, Any] = {"cascade": "all, delete-orphan", "passive_deletes": True}
 
 
 def id_column():

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import (
     CASCADE,
     CHILD_ROWS,
@@ -26,7 +26,7 @@ def _now_column(name: str):
     )
 
 
-class Enrollment(db.Model):
+class Enrollment(Model):
     __tablename__ = "enrollments"
     __table_args__ = (
         Index("enrollments_userId_courseId_key", "userId", "courseId", unique=True),
@@ -67,7 +67,7 @@ class Enrollment(db.Model):
     course = relationship("Course", back_populates="enrollments")
 
 
-class CourseProgress(db.Model):
+class CourseProgress(Model):
     __tablename__ = "course_progress"
     __table_args__ = (
         Index("course_progress_userId_courseId_key", "userId", "courseId", unique=True),
@@ -118,7 +118,7 @@ Index(
 )
 
 
-class LessonProgress(db.Model):
+class LessonProgress(Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (
         Index("lesson_progress_progressId_lessonId_key", "progressId", "lessonId", unique=True),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import db
+from lms.db import Model
 from lms.models.common import (
     Json,
     Money,
@@ -18,7 +18,7 @@ from lms.models.common import (
 )
 
 
-class Transaction(db.Model):
+class Transaction(Model):
     __tablename__ = "transactions"
     __table_args__ = (
         Index("transactions_providerTxnId_key", "providerTxnId", unique=True),

@@ -6,8 +6,9 @@ certificates, attempts, quizzes, analytics) are counted as what stays.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Table, false, func, select, union
+from sqlalchemy import Column, Table, false, func, select, union
 
 from lms.db import db
 
@@ -56,7 +57,7 @@ class Impact:
         return LABELS.get(self.table, self.table)
 
 
-def cascade_children(table: Table) -> list[tuple[Table, object, object]]:
+def cascade_children(table: Table) -> list[tuple[Table, Column[Any], Column[Any]]]:
     """(child table, child column, parent column) for every ON DELETE CASCADE key to `table`."""
     return [
         (child, fk.parent, fk.column)

@@ -24,11 +24,11 @@ from lms.operations import OperationRefused
 
 
 def lesson_count(course_id: str) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Lesson.id))
         .join(CourseModule, Lesson.module_id == CourseModule.id)
         .where(CourseModule.course_id == course_id)
-    )
+    ).scalar_one()
 
 
 def enroll(user_id: str, course_id: str, provider: str = "admin") -> Enrollment:

@@ -1,5 +1,7 @@
 """Course progress recomputed from lesson progress, in one set-based statement."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import text
 
 from lms import audit
@@ -55,7 +57,7 @@ RETURNING cp.id, old."completedLessons", old."totalLessons", old."progressPercen
 """)
 
 
-def recompute(progress_ids: list[str] = (), course_ids: list[str] = ()) -> int:
+def recompute(progress_ids: Sequence[str] = (), course_ids: Sequence[str] = ()) -> int:
     """Recompute the chosen rows (or every row of the chosen courses); returns rows changed."""
     changed = db.session.execute(
         RECOMPUTE_SQL, {"ids": list(progress_ids), "course_ids": list(course_ids)}

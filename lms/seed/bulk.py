@@ -13,7 +13,7 @@ PLATFORM_TABLES = list(PLATFORM_MODELS)
 def row_counts(conn: Connection, tables: list[str] = PLATFORM_TABLES) -> dict[str, int]:
     """Exact count(*) per table, in one statement."""
     parts = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
-    return dict(conn.execute(text(parts)).tuples().all())
+    return dict(conn.execute(text(parts)).all())
 
 
 def non_empty_tables(conn: Connection) -> dict[str, int]:
@@ -67,7 +67,7 @@ def drop_for_bulk_load(conn: Connection, tables: list[str] = PLATFORM_TABLES) ->
         ORDER BY i.indrelid::regclass::text, i.indexrelid::regclass::text
     """)
     ).all()
-    for _, drop, _ in fks + indexes:
+    for _, drop, _ in (*fks, *indexes):
         conn.execute(text(drop))
     return DroppedStructures(
         indexes=[(table, create) for table, _, create in indexes],

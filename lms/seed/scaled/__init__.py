@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from lms.seed import scaled_activity as activity
-from lms.seed import scaled_catalog as catalog
 from lms.seed.bulk import drop_for_bulk_load, row_counts
 from lms.seed.demo import DEMO_ACCOUNTS, DEMO_NAMES, anchor_today
+from lms.seed.scaled import activity, catalog
 from lms.seed.scales import Scale
 
 # Session tuning only (nothing persists): big sorts and index builds in memory, and no flush

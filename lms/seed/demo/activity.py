@@ -19,8 +19,8 @@ from lms.models import (
 from lms.models import (
     Enrollment as EnrollmentModel,
 )
-from lms.seed.demo_content import COURSES
-from lms.seed.demo_plan import SEED, Enrollment, at
+from lms.seed.demo.content import COURSES
+from lms.seed.demo.plan import SEED, Enrollment, at
 from lms.seed.upsert import insert_ignore, insert_missing
 
 # A payment whose user has since been deleted: transactions keep the id (audit), nothing else.

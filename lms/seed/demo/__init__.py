@@ -7,10 +7,10 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
 from lms.models import Account, CourseProgress, Session, User, VerificationToken, cuid
-from lms.seed import demo_activity as activity
 from lms.seed.credentials import give_demo_passwords
-from lms.seed.demo_catalog import load_catalog
-from lms.seed.demo_plan import Student, at, plan
+from lms.seed.demo import activity
+from lms.seed.demo.catalog import load_catalog
+from lms.seed.demo.plan import Student, at, plan
 from lms.seed.upsert import ids_by, insert_ignore
 
 # Staff who sign in to the admin. The credentials issue gives each DEMO_PASSWORD.

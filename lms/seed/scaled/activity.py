@@ -5,7 +5,7 @@ one course_progress and one transaction per enrollment, paymentStatus = the tran
 status, CANCELLED <-> REFUNDED, completedLessons = the completed lesson_progress rows.
 """
 
-from lms.seed.scaled_catalog import user_created
+from lms.seed.scaled.catalog import user_created
 from lms.seed.scales import (
     COMPLETION_CHANCE,
     FAILED_BELOW,

@@ -3,13 +3,14 @@
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from lms.models import Course, CourseModule, Lesson, Media, Question, Quiz, cuid
-from lms.seed.demo_content import COURSES, MEDIA, CourseSpec
-from lms.seed.demo_plan import at
+from lms.seed.demo.content import COURSES, MEDIA, CourseSpec
+from lms.seed.demo.plan import at
 from lms.seed.upsert import ids_by, insert_ignore, insert_missing
 
 
@@ -163,7 +164,8 @@ def module_id(conn: Connection, course_id: str, order: int | None) -> str | None
 def load_questions(
     conn: Connection, anchor: datetime, catalog: Catalog, quiz_ids: dict[tuple, str]
 ) -> None:
-    questions, quiz_keys = [], {}
+    questions: list[dict[str, Any]] = []
+    quiz_keys: dict[str, tuple[str, str]] = {}
     for spec in COURSES:
         created = at(anchor, spec.launched_days_ago + 10)
         for quiz in spec.quizzes:

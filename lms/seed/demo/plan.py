@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from lms.seed.demo_content import COURSES, CourseSpec
+from lms.seed.demo.content import COURSES, CourseSpec
 from lms.seed.sqlgen import FIRST_NAMES, LAST_NAMES
 
 SEED = 2026
