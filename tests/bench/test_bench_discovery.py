@@ -4,8 +4,6 @@ Every list, one record page per model view, every staff page and every report, p
 views added to the admin later are found too.
 """
 
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import factories as f
@@ -13,13 +11,10 @@ import pytest
 from flask_admin import expose
 from flask_admin.model import BaseModelView
 
-from lms.admin.base import STAFF, StaffPage
-from lms.auth.endpoints import declared_access
+from bench.discover import discover
 from lms.db import db
 from lms.models import Course, User, UserRole
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: bench/
-from bench.discover import discover
+from lms.roles import STAFF, StaffPage, declared_access
 
 ADMIN, INSTRUCTOR = UserRole.ADMIN, UserRole.INSTRUCTOR
 

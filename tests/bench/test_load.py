@@ -3,12 +3,8 @@
 No timing is asserted here: the figures belong to docs/BENCHMARKS.md, measured by the script.
 """
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: bench/
 from bench import load
 
 pytestmark = pytest.mark.slow

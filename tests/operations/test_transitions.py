@@ -2,7 +2,7 @@
 
 import factories as f
 import pytest
-from helpers_path import edit_form
+from admin_forms import edit as edit_form
 
 from lms.db import db
 from lms.models import Enrollment, EnrollmentStatus, PaymentStatus, Transaction
