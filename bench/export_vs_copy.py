@@ -47,9 +47,10 @@ def copy_sql_and_url(report_name: str) -> tuple[str, str]:
     from lms import create_app
     from lms.db import db
     from lms.models import UserRole, utcnow
-    from lms.reports.filters import ReportFilters, Viewer
+    from lms.reports.filters import ReportFilters
     from lms.reports.registry import REPORTS
     from lms.reports.stream import cell_query
+    from lms.roles import Viewer
 
     app = create_app()
     with app.app_context():
@@ -218,9 +219,10 @@ def time_every_report() -> None:
     from lms import create_app
     from lms.db import db
     from lms.models import Course, UserRole, utcnow
-    from lms.reports.filters import ReportFilters, Viewer, resolve_course
+    from lms.reports.filters import ReportFilters, resolve_course
     from lms.reports.registry import REPORTS
     from lms.reports.stream import csv_chunks
+    from lms.roles import Viewer
 
     app = create_app()
     with app.app_context():

@@ -38,23 +38,25 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, db, directory=str(PROJECT_ROOT / "migrations"), compare_server_default=True
     )
 
-    from lms.admin import init_admin
     from lms.auth.setup import init_auth
+    from lms.formatting import register_filters
     from lms.health import bp as health_bp
     from lms.outage import init_outage
     from lms.security import init_security
+    from lms.site import init_site
 
     init_security(app)
     init_outage(app)
     init_auth(app)
     app.register_blueprint(health_bp)
-    init_admin(app)
+    init_site(app)
+    register_filters(app)
 
     from lms.cli import register_commands
 
     register_commands(app)
     if app.config["BENCH_TIMING"]:  # bench/run.py: SQL time per response
-        from lms import bench_timing
+        from lms import server_timing
 
-        bench_timing.install(app)
+        server_timing.install(app)
     return app

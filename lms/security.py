@@ -175,7 +175,11 @@ def init_security(app: Flask) -> None:
         # The client's address and scheme as the proxies in front saw them (throttling by
         # address, Secure cookies); with 0 proxies the headers are ignored (anyone can send them).
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask documents wrapping wsgi_app by assignment; mypy refuses any assignment to a
+        # method (python/mypy#7347), hence the ignore.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     csrf.init_app(app)
     # Form bodies: the longest text a field takes (500,000 characters, lms.admin.fields) in
     # UTF-8, with room; Flask's own default (500 kB) would refuse it with a 413.

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 import pytest
 from support import sign_in
 
-from lms.auth.endpoints import declared_access
 from lms.models import UserRole
+from lms.roles import declared_access
 from lms.seed.demo import DEMO_PASSWORD
 
 ACCOUNTS = {UserRole.ADMIN: "admin@example.com", UserRole.INSTRUCTOR: "ada@example.com"}

@@ -35,8 +35,8 @@ from wtforms import BooleanField, DateField, DateTimeField, DecimalField, FloatF
 
 from lms.admin.base import StaffModelView
 from lms.admin.fields import IdLookupField, JsonField
-from lms.auth.endpoints import PUBLIC, admin_view_for, declared_access
 from lms.models import PLATFORM_MODELS, UserRole
+from lms.roles import PUBLIC, admin_view_for, declared_access
 from lms.seed.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow

@@ -6,8 +6,8 @@ import pytest
 from form_robot import FormPage
 from support import csrf_token_from, sign_in
 
-from lms.auth.endpoints import declared_access
 from lms.models import UserRole
+from lms.roles import declared_access
 from lms.security import is_same_site
 from lms.seed.demo import DEMO_PASSWORD
 

@@ -2,19 +2,24 @@
 
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from lms.admin import lookups, scopes
-from lms.admin.base import ADMIN, STAFF, StaffModelView
-from lms.admin.display import COURSE_LINK, USER_LINK, related_link, short_text
+from lms import scoping
+from lms.admin import lookups
+from lms.admin.base import StaffModelView
+from lms.admin.display import (
+    COURSE_LINK,
+    MODULE_LINK,
+    QUIZ_LINK,
+    USER_LINK,
+    short_text,
+)
 from lms.admin.fields import JsonField
+from lms.admin.list_export import ListExportMixin
 from lms.db import db
 from lms.models import Certificate, CourseModule, Question, Quiz, QuizAttempt
-from lms.operations import OperationRefused
 from lms.operations.enrollment import check_no_certificate_yet
-from lms.reports.list_export import ListExportMixin
+from lms.roles import ADMIN, STAFF
 
 CATEGORY = "Assessments"
-QUIZ_LINK = related_link("quiz", "quiz_id", "quiz", "deleted quiz")
-MODULE_LINK = related_link("module", "module_id", "course_module", "deleted module")
 QUESTION_TYPES = [
     ("multiple_choice", "Multiple choice"),
     ("true_false", "True / false"),
@@ -25,7 +30,7 @@ QUESTION_TYPES = [
 class QuizView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
-    instructor_scope = staticmethod(scopes.quizzes)
+    instructor_scope = staticmethod(scoping.quizzes)
 
     column_list = [
         "title",
@@ -113,7 +118,7 @@ class QuizView(StaffModelView):
 class QuestionView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
-    instructor_scope = staticmethod(scopes.questions)
+    instructor_scope = staticmethod(scoping.questions)
 
     # No correct answer in the list or details: only the edit form shows it.
     column_list = ["quiz", "order", "type", "question", "points"]
@@ -149,7 +154,7 @@ class QuizAttemptView(ListExportMixin, StaffModelView):
     export_report = "quiz-attempts"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.quiz_attempts)
+    instructor_scope = staticmethod(scoping.quiz_attempts)
 
     column_list = ["quiz", "user", "score", "passed", "started_at", "completed_at"]
     column_details_list = [
@@ -186,7 +191,7 @@ class CertificateView(ListExportMixin, StaffModelView):
     export_report = "certificates"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.certificates)
+    instructor_scope = staticmethod(scoping.certificates)
 
     column_list = ["certificate_no", "user", "course", "issued_at", "expires_at"]
     column_details_list = [
@@ -210,10 +215,7 @@ class CertificateView(ListExportMixin, StaffModelView):
 
     def on_model_change(self, form, model, is_created):
         with db.session.no_autoflush:  # the row being saved must not count as "already there"
-            try:
-                check_no_certificate_yet(model.user_id, model.course_id, model.id)
-            except OperationRefused as refusal:
-                raise ValidationError(str(refusal)) from refusal
+            check_no_certificate_yet(model.user_id, model.course_id, model.id)
         super().on_model_change(form, model, is_created)
 
 

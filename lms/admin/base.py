@@ -1,16 +1,20 @@
-"""The one place that decides access: base classes every admin view and page inherits.
+"""The base class of every admin model view: declared roles, instructor scoping, safe forms.
 
 A view declares who may read it (`read_roles`), who may write (`write_roles`, or finer
 `create_roles`/`edit_roles`/`delete_roles`), and, when instructors may read it, how their
-rows are scoped (`instructor_scope`). The base class applies that to the list, the count,
-details, edit, delete, inline edit, actions, export and ajax lookups; a view never re-checks.
+rows are scoped (`instructor_scope`, from lms.scoping). `roles_for` turns that into the
+roles of each endpoint, which lms.roles enforces on every request; the scope applies to the
+list, the count, details, edit, delete, inline edit, actions, export and ajax lookups. A view
+never re-checks.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, g, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_login import current_user
 from sqlalchemy.exc import DataError, SQLAlchemyError
+from wtforms.validators import ValidationError
 
 from lms import audit
 from lms.admin.concurrency import ConflictDetection
@@ -18,74 +22,11 @@ from lms.admin.deletion import DeleteWithPreview
 from lms.admin.errors import friendly_message
 from lms.admin.fields import LmsForm, LmsModelConverter, error_summary
 from lms.admin.submissions import OneSubmission
-from lms.auth.views import unauthorized
 from lms.db import db
 from lms.models import UserRole
 from lms.operations import OperationRefused
 from lms.outage import DatabaseUnavailable
-
-ADMIN = frozenset({UserRole.ADMIN})
-STAFF = frozenset({UserRole.ADMIN, UserRole.INSTRUCTOR})
-NOBODY = frozenset()
-
-
-def current_role() -> UserRole | None:
-    return current_user.role if current_user.is_authenticated else None
-
-
-class AccessRules:
-    """Role checks shared by pages and model views. `read_roles` must be declared."""
-
-    read_roles: frozenset | None = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # Checked again at registration; here it catches typos such as a set of strings.
-        if cls.read_roles is not None and not all(isinstance(r, UserRole) for r in cls.read_roles):
-            raise TypeError(f"{cls.__name__}.read_roles must hold UserRole members")
-
-    def is_accessible(self) -> bool:
-        return current_role() in (self.read_roles or NOBODY)
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return unauthorized()
-        return abort(403)
-
-    @classmethod
-    def declares_access(cls) -> bool:
-        return cls.read_roles is not None
-
-    def roles_for(self, endpoint_name: str) -> frozenset:
-        return self.read_roles or NOBODY
-
-
-class StaffPage(AccessRules, BaseView):
-    """A custom page (dashboard, report) in the admin."""
-
-
-class StaffIndexView(AccessRules, AdminIndexView):
-    """The admin home: greets the user with their role and the links they may use."""
-
-    read_roles = STAFF
-
-    @expose("/")
-    def index(self):
-        links = [
-            item
-            for item in self.admin.menu()
-            if not item.is_category()
-            and item.is_accessible()
-            and item.is_visible()
-            and item.get_url().rstrip("/") != self.url.rstrip("/")  # not Home itself
-        ]
-        categories = [
-            (item.name, [c for c in item.get_children() if c.is_accessible() and c.is_visible()])
-            for item in self.admin.menu()
-            if item.is_category()
-        ]
-        categories = [(name, children) for name, children in categories if children]
-        return self.render("admin/index.html", links=links, categories=categories)
+from lms.roles import ADMIN, NOBODY, AccessRules, current_role, current_viewer
 
 
 class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPreview, ModelView):
@@ -102,7 +43,8 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
     action_roles: dict[str, frozenset] = {}
     # f(query, instructor_user_id) -> query limited to that instructor's rows; required when
     # instructors may read the view. ALL_ROWS says on purpose that nothing is hidden.
-    instructor_scope = None
+    instructor_scope: Callable[[Any, str], Any] | None = None
+    inline_models: list | tuple | None  # declared by Flask-Admin, which ships no types
 
     can_view_details = True
     can_export = False  # Flask-Admin's export loads every row; reports stream instead
@@ -174,15 +116,11 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         """Lists offer a role only the actions it may run."""
         return current_role() in self.action_roles_for(name) and super().is_action_allowed(name)
 
-    def _handle_view(self, name, **kwargs):
-        denied = super()._handle_view(name, **kwargs)
-        if denied is not None:
-            return denied
-        if current_role() not in self.roles_for(name):
-            if name == "action_view":
-                return self.refuse_action()
-            abort(403)
-        return None
+    def refuse(self, endpoint_name: str):
+        """lms.roles refuses calls outside roles_for; an action goes back to the list."""
+        if endpoint_name == "action_view" and self.is_accessible():
+            return self.refuse_action()
+        return super().refuse(endpoint_name)
 
     def handle_action(self, return_view=None):
         """An action the role may not run is refused with a message on the list."""
@@ -238,9 +176,13 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         return [row_id for (row_id,) in self.selected(ids).with_entities(pk)]
 
     def scoped(self, query):
-        if current_role() is UserRole.INSTRUCTOR:
-            return type(self).instructor_scope(query, current_user.user_id)
-        return query
+        instructor_id = current_viewer().instructor_id
+        if instructor_id is None:
+            return query
+        scope = type(self).instructor_scope
+        if scope is None:  # __init__ refuses such a view; say so rather than call None
+            raise TypeError(f"{type(self).__name__} declares no instructor_scope")
+        return scope(query, instructor_id)
 
     def get_query(self):
         return self.scoped(super().get_query())
@@ -268,7 +210,7 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
 
     def history_url(self, model) -> str | None:
         """The audit log filtered to this row, for admins (who may read the log)."""
-        if current_role() is not UserRole.ADMIN or not hasattr(model, "id"):
+        if not current_viewer().is_admin or not hasattr(model, "id"):
             return None
         return url_for("audit_log.index_view", table=self.model.__tablename__, row=model.id)
 
@@ -291,10 +233,12 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
         return result
 
     def handle_view_exception(self, exc):
-        """Flash a message a person understands; never the SQL. True: handled."""
-        from wtforms.validators import ValidationError
+        """Flash a message a person understands; never the SQL. True: handled.
 
-        if isinstance(exc, ValidationError):
+        A rule of lms.operations refusing a save (OperationRefused, e.g. a status change the
+        spec's state diagram forbids) reads like a form error: the form again, nothing saved.
+        """
+        if isinstance(exc, ValidationError | OperationRefused):
             flash(str(exc), "error")
             return True
         if isinstance(exc, DatabaseUnavailable):
@@ -321,8 +265,3 @@ class StaffModelView(AccessRules, OneSubmission, ConflictDetection, DeleteWithPr
 
     def on_model_delete(self, model):
         audit.record_delete(model)
-
-
-def ALL_ROWS(query, _user_id):  # noqa: N802 (reads as a constant in view declarations)
-    """instructor_scope for tables every instructor may read in full."""
-    return query

@@ -5,18 +5,20 @@ import unicodedata
 
 from flask import url_for
 from flask_admin.actions import action
-from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from lms.admin import lookups, scopes
-from lms.admin.base import ADMIN, ALL_ROWS, STAFF, StaffModelView, current_role
-from lms.admin.display import enum_name, money, related_link, short_text, text_list
-from lms.admin.fields import MoneyField, TextListField
+from lms import scoping
+from lms.admin import lookups
+from lms.admin.base import StaffModelView
+from lms.admin.display import INSTRUCTOR_LINK, enum_name, money, related_link, short_text, text_list
+from lms.admin.fields import CURRENCY_CODE, MoneyField, TextListField
 from lms.db import db
-from lms.models import Course, CourseModule, Enrollment, Lesson, Media, UserRole
+from lms.models import Course, CourseModule, Enrollment, Lesson, Media
 from lms.operations import progress as progress_ops
-from lms.operations.housekeeping import set_course_flag
+from lms.operations.course_flags import set_course_flag
+from lms.roles import ADMIN, STAFF, current_viewer
+from lms.scoping import ALL_ROWS
 
 CATEGORY = "Catalog"
 SLUG_RULE = Regexp(
@@ -68,13 +70,12 @@ FLAG_DONE = {
     "feature": "Featured",
     "unfeature": "Stopped featuring",
 }
-INSTRUCTOR_LINK = related_link("instructor", "instructor_id", "user", "no instructor / deleted")
 
 
 class CourseView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
-    instructor_scope = staticmethod(scopes.courses)
+    instructor_scope = staticmethod(scoping.courses)
     # Instructors only read course progress (DESIGN.md section 2).
     action_roles = {"recompute_progress": ADMIN}
 
@@ -161,7 +162,7 @@ class CourseView(StaffModelView):
             "description": "Left empty, it is made from the title.",
         },
         "duration_hours": {"validators": [InputRequired(), NumberRange(min=0, max=100_000)]},
-        "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
+        "currency": CURRENCY_CODE,
         "price": {"validators": [InputRequired()]},
     }
     form_widget_args = {"slug": {"required": False}}  # empty: proposed from the title
@@ -234,7 +235,7 @@ class CourseView(StaffModelView):
 
     def why_not_delete(self, course):
         """DESIGN.md: an instructor deletes her own course only while nobody is enrolled."""
-        if current_role() is UserRole.INSTRUCTOR and db.session.scalar(
+        if current_viewer().is_instructor and db.session.scalar(
             select(Enrollment.id).where(Enrollment.course_id == course.id).limit(1)
         ):
             return (
@@ -244,7 +245,7 @@ class CourseView(StaffModelView):
         return None
 
     def _for_role(self, form):
-        if current_user.is_instructor and "instructor_id" in form:
+        if current_viewer().is_instructor and "instructor_id" in form:
             del form["instructor_id"]  # instructors cannot assign a course to someone else
         return form
 
@@ -255,8 +256,9 @@ class CourseView(StaffModelView):
         return self._for_role(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
-        if current_user.role is UserRole.INSTRUCTOR and is_created:
-            model.instructor_id = current_user.user_id
+        instructor_id = current_viewer().instructor_id
+        if instructor_id is not None and is_created:
+            model.instructor_id = instructor_id
         if not model.slug:
             model.slug = unique_slug(model.title, model.id)
         elif slug_taken(model.slug, model.id):
@@ -273,7 +275,7 @@ MODULE_LINK = related_link("module", "module_id", "course_module", "deleted modu
 class CourseModuleView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
-    instructor_scope = staticmethod(scopes.modules)
+    instructor_scope = staticmethod(scoping.modules)
 
     column_list = ["course", "order", "title", "duration", "created_at"]
     column_details_list = [
@@ -319,7 +321,7 @@ class CourseModuleView(StaffModelView):
 class LessonView(StaffModelView):
     read_roles = STAFF
     write_roles = STAFF
-    instructor_scope = staticmethod(scopes.lessons)
+    instructor_scope = staticmethod(scoping.lessons)
 
     column_list = ["module", "order", "title", "duration", "created_at"]
     column_details_list = [

@@ -12,6 +12,7 @@ from flask import flash
 from sqlalchemy import inspect, select
 from wtforms import HiddenField
 
+from lms.admin.mixin_base import ModelViewMixin
 from lms.audit import jsonable
 from lms.db import db
 from lms.models import AuditEntry
@@ -78,7 +79,7 @@ def last_writer(table: str, row_id: str) -> str:
     return f"{entry.user_email or 'The platform'} (at {entry.at:%Y-%m-%d %H:%M} UTC)"
 
 
-class ConflictDetection:
+class ConflictDetection(ModelViewMixin):
     """Mixin for ModelView: adds the version field and checks it on every save."""
 
     def scaffold_form(self):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
 from lms.admin.errors import friendly_message
+from lms.admin.mixin_base import ModelViewMixin
 from lms.db import db
 from lms.operations import delete_impact
 from lms.security import same_site
@@ -27,7 +28,7 @@ def describe_row(row) -> str:
     return f"{row.__tablename__.rstrip('s').replace('_', ' ')} {row.id}"
 
 
-class DeleteWithPreview:
+class DeleteWithPreview(ModelViewMixin):
     """Mixin for ModelView: the row delete button and the bulk delete action both preview."""
 
     delete_preview_template = "admin/delete_preview.html"

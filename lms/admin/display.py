@@ -3,6 +3,8 @@
 from flask import url_for
 from markupsafe import Markup, escape
 
+from lms.formatting import amount
+
 
 def related_link(relation: str, id_attr: str, endpoint: str, missing: str):
     """Column formatter: the related row's name linked to its details page.
@@ -29,8 +31,7 @@ def related_link(relation: str, id_attr: str, endpoint: str, missing: str):
 
 
 def money(view, context, model, name):
-    value = getattr(model, name)
-    return "" if value is None else f"{value:,.2f}"
+    return amount(getattr(model, name))
 
 
 def enum_name(view, context, model, name):
@@ -50,5 +51,11 @@ def short_text(limit: int = 80):
     return formatter
 
 
+# Every link from a row to a related row, by the relation's name on the model.
 USER_LINK = related_link("user", "user_id", "user", "deleted user")
 COURSE_LINK = related_link("course", "course_id", "course", "deleted course")
+QUIZ_LINK = related_link("quiz", "quiz_id", "quiz", "deleted quiz")
+MODULE_LINK = related_link("module", "module_id", "course_module", "deleted module")
+LESSON_LINK = related_link("lesson", "lesson_id", "lesson", "deleted lesson")
+PROGRESS_LINK = related_link("progress", "progress_id", "course_progress", "deleted progress")
+INSTRUCTOR_LINK = related_link("instructor", "instructor_id", "user", "no instructor / deleted")

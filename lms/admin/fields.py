@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -19,7 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 MONEY_PATTERN = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
 MAX_LINE_LENGTH = 2_000  # single-line inputs: titles, names, emails, URLs, slugs
@@ -88,6 +89,10 @@ def text_problem(field) -> str | None:
         if len(text) > limit:
             return f"Too long: at most {limit:,} characters."
     return None
+
+
+# The form_args of every ISO 4217 currency column (courses, enrollments, transactions).
+CURRENCY_CODE = {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]}
 
 
 class MoneyField(DecimalField):
@@ -279,6 +284,8 @@ class ProseField(TextAreaField):
     """Long text typed in a textarea. Browsers send its line breaks as CRLF; stored as LF, so
     saving a form unchanged leaves the text unchanged."""
 
+    data: str | None  # WTForms sets it; declared because WTForms ships no types
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if isinstance(self.data, str):
@@ -287,6 +294,8 @@ class ProseField(TextAreaField):
 
 class TimestampField(DateTimeField):
     """A TIMESTAMP(3) edited to the second; an untouched value keeps its milliseconds."""
+
+    data: datetime | None  # WTForms sets it; declared because WTForms ships no types
 
     def process_data(self, value):
         super().process_data(value)

@@ -4,19 +4,27 @@ from flask import redirect, request
 from flask_admin.actions import action
 from flask_admin.base import expose
 from wtforms import Form
-from wtforms.validators import InputRequired, NumberRange, Regexp, ValidationError
+from wtforms.validators import InputRequired, NumberRange
 
-from lms.admin import lookups, scopes
-from lms.admin.base import ADMIN, STAFF, StaffModelView
-from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money, related_link
-from lms.admin.fields import MoneyField
+from lms import scoping
+from lms.admin import lookups
+from lms.admin.base import StaffModelView
+from lms.admin.display import (
+    COURSE_LINK,
+    LESSON_LINK,
+    PROGRESS_LINK,
+    USER_LINK,
+    enum_name,
+    money,
+)
+from lms.admin.fields import CURRENCY_CODE, MoneyField
+from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
 from lms.models import CourseProgress, Enrollment, EnrollmentStatus, LessonProgress, utcnow
-from lms.operations import OperationRefused
 from lms.operations import enrollment as enrollment_ops
 from lms.operations import progress as progress_ops
 from lms.operations.transitions import check_enrollment_move, check_payment_move
-from lms.reports.list_export import ListExportMixin
+from lms.roles import ADMIN, STAFF
 
 CATEGORY = "Learning"
 COUNT_ARGS = {"validators": [InputRequired(), NumberRange(min=0, max=1_000_000)]}
@@ -26,7 +34,7 @@ class EnrollmentView(ListExportMixin, StaffModelView):
     export_report = "enrollments"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.enrollments)
+    instructor_scope = staticmethod(scoping.enrollments)
 
     column_list = [
         "user",
@@ -100,9 +108,7 @@ class EnrollmentView(ListExportMixin, StaffModelView):
     ]
     form_overrides = {"payment_amount": MoneyField}
     form_args = {
-        "payment_currency": {
-            "validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]
-        },
+        "payment_currency": CURRENCY_CODE,
         "payment_amount": {"validators": [InputRequired()]},
     }
     form_ajax_refs, form_extra_fields = lookups.id_lookups("user_id", "course_id")
@@ -111,11 +117,8 @@ class EnrollmentView(ListExportMixin, StaffModelView):
 
     def on_model_change(self, form, model, is_created):
         """Status changes follow the spec's state diagrams."""
-        try:
-            check_enrollment_move(previous_value(model, "status"), model.status)
-            check_payment_move(previous_value(model, "payment_status"), model.payment_status)
-        except OperationRefused as refusal:
-            raise ValidationError(str(refusal)) from refusal
+        check_enrollment_move(previous_value(model, "status"), model.status)
+        check_payment_move(previous_value(model, "payment_status"), model.payment_status)
         if model.status == EnrollmentStatus.COMPLETED and model.completed_at is None:
             model.completed_at = utcnow()
         super().on_model_change(form, model, is_created)
@@ -172,7 +175,7 @@ class CourseProgressView(ListExportMixin, StaffModelView):
     export_report = "course-progress"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.course_progress)
+    instructor_scope = staticmethod(scoping.course_progress)
 
     column_list = [
         "user",
@@ -247,14 +250,10 @@ class CourseProgressView(ListExportMixin, StaffModelView):
         )
 
 
-LESSON_LINK = related_link("lesson", "lesson_id", "lesson", "deleted lesson")
-PROGRESS_LINK = related_link("progress", "progress_id", "course_progress", "deleted progress")
-
-
 class LessonProgressView(StaffModelView):
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.lesson_progress)
+    instructor_scope = staticmethod(scoping.lesson_progress)
 
     column_list = [
         "progress",

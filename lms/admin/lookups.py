@@ -6,15 +6,14 @@ the query string, and its results name rows by `str(row)` alone ("Week 1" of whi
 """
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_login import current_user
 from sqlalchemy import String, cast, or_
 from sqlalchemy.orm import contains_eager
 
-from lms.admin import scopes
-from lms.admin.base import current_role
+from lms import scoping
 from lms.admin.fields import IdLookupField
 from lms.db import db
-from lms.models import Course, CourseModule, CourseProgress, Lesson, Quiz, User, UserRole
+from lms.models import Course, CourseModule, CourseProgress, Lesson, Quiz, User
+from lms.roles import STAFF, current_viewer
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -47,8 +46,9 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             query = query.outerjoin(relation).options(contains_eager(relation))
         if self.condition is not None:
             query = query.filter(self.condition)
-        if current_role() is UserRole.INSTRUCTOR:
-            query = self.scope(query, current_user.user_id)
+        instructor_id = current_viewer().instructor_id
+        if instructor_id is not None:
+            query = self.scope(query, instructor_id)
         return query
 
     def get_list(self, term, offset=0, limit=PAGE_SIZE):
@@ -87,12 +87,12 @@ def person(user) -> str:
 
 
 def user_lookup(name="user_id", staff_only=False):
-    condition = User.role.in_([UserRole.ADMIN, UserRole.INSTRUCTOR]) if staff_only else None
+    condition = User.role.in_(sorted(STAFF)) if staff_only else None
     return ScopedAjaxLoader(
         name,
         User,
         [User.email, User.name],
-        scopes.students,
+        scoping.students,
         label=person,
         condition=condition,
         placeholder="Type an email or name",
@@ -101,7 +101,11 @@ def user_lookup(name="user_id", staff_only=False):
 
 def course_lookup(name="course_id"):
     return ScopedAjaxLoader(
-        name, Course, [Course.title, Course.slug], scopes.courses, placeholder="Type a course title"
+        name,
+        Course,
+        [Course.title, Course.slug],
+        scoping.courses,
+        placeholder="Type a course title",
     )
 
 
@@ -110,7 +114,7 @@ def module_lookup(name="module_id"):
         name,
         CourseModule,
         [CourseModule.title, Course.title],
-        scopes.modules,
+        scoping.modules,
         joins=[CourseModule.course],
         label=lambda m: f"{m.course} › {m.order}. {m.title}",
         placeholder="Type a module or course title",
@@ -122,7 +126,7 @@ def lesson_lookup(name="lesson_id"):
         name,
         Lesson,
         [Lesson.title, CourseModule.title],
-        scopes.lessons,
+        scoping.lessons,
         joins=[Lesson.module],
         label=lambda lesson: f"{lesson.module} › {lesson.title}",
         placeholder="Type a lesson or module title",
@@ -134,7 +138,7 @@ def quiz_lookup(name="quiz_id"):
         name,
         Quiz,
         [Quiz.title, Course.title],
-        scopes.quizzes,
+        scoping.quizzes,
         joins=[Quiz.course],
         label=lambda q: f"{q.course or 'deleted course'} › {q.title}",
         placeholder="Type a quiz or course title",
@@ -146,7 +150,7 @@ def progress_lookup(name="progress_id"):
         name,
         CourseProgress,
         [User.email, User.name, Course.title],
-        scopes.course_progress,
+        scoping.course_progress,
         joins=[CourseProgress.user, CourseProgress.course],
         label=lambda p: f"{person(p.user)} · {p.course} · {p.progress_percent:g}%",
         placeholder="Type the student's email or the course title",

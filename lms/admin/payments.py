@@ -1,25 +1,26 @@
 """Payments: transactions (kept when their user or course is deleted)."""
 
 from flask_admin.actions import action
-from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Optional
 
-from lms.admin import lookups, scopes
-from lms.admin.base import ADMIN, STAFF, StaffModelView
+from lms import scoping
+from lms.admin import lookups
+from lms.admin.base import StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
-from lms.admin.fields import JsonField, MoneyField
+from lms.admin.fields import CURRENCY_CODE, JsonField, MoneyField
+from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
 from lms.models import Transaction
-from lms.operations import OperationRefused
 from lms.operations.payments import refund
 from lms.operations.transitions import check_payment_move
-from lms.reports.list_export import ListExportMixin
+from lms.roles import ADMIN, STAFF
 
 
 class TransactionView(ListExportMixin, StaffModelView):
     export_report = "transactions"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.transactions)
+    instructor_scope = staticmethod(scoping.transactions)
 
     column_list = [
         "created_at",
@@ -81,7 +82,7 @@ class TransactionView(ListExportMixin, StaffModelView):
     form_overrides = {"amount": MoneyField}
     form_args = {
         "amount": {"validators": [InputRequired()]},
-        "currency": {"validators": [Regexp(r"^[A-Z]{3}$", message="A 3-letter code, e.g. USD.")]},
+        "currency": CURRENCY_CODE,
         "provider_txn_id": {"validators": [Optional()], "filters": [lambda v: v or None]},
     }
     form_ajax_refs, form_extra_fields = lookups.id_lookups(
@@ -102,10 +103,7 @@ class TransactionView(ListExportMixin, StaffModelView):
         return query, count_query, joins, count_joins
 
     def on_model_change(self, form, model, is_created):
-        try:
-            check_payment_move(previous_value(model, "status"), model.status)
-        except OperationRefused as refusal:
-            raise ValidationError(str(refusal)) from refusal
+        check_payment_move(previous_value(model, "status"), model.status)
         super().on_model_change(form, model, is_created)
 
     @action("refund", "Refund", "Refund the selected payments? Their enrollments are cancelled.")

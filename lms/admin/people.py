@@ -8,14 +8,15 @@ from flask_login import current_user
 from sqlalchemy import func
 from wtforms.validators import Email, InputRequired, Length
 
-from lms.admin import scopes
-from lms.admin.base import ADMIN, NOBODY, STAFF, StaffModelView
+from lms import scoping
+from lms.admin.base import StaffModelView
 from lms.admin.display import USER_LINK, enum_name
+from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
 from lms.auth.accounts import count_admins, end_all_sessions, normalise_email
 from lms.models import Account, Session, User, UserRole, VerificationToken
-from lms.operations.housekeeping import purge_expired_sessions
-from lms.reports.list_export import ListExportMixin
+from lms.operations.purging import purge_expired_sessions
+from lms.roles import ADMIN, NOBODY, STAFF
 
 CATEGORY = "People"
 
@@ -24,7 +25,7 @@ class UserView(ListExportMixin, StaffModelView):
     export_report = "users"  # the list's "Export CSV" (streamed, see lms/reports)
     read_roles = STAFF
     write_roles = ADMIN
-    instructor_scope = staticmethod(scopes.students)
+    instructor_scope = staticmethod(scoping.students)
 
     column_list = ["email", "name", "role", "email_verified", "created_at"]
     column_details_list = [

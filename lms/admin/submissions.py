@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.dialects.postgresql import insert
 from wtforms import HiddenField
 
+from lms.admin.mixin_base import ModelViewMixin
 from lms.db import db
 from lms.models import FormSubmission
 
@@ -34,7 +35,7 @@ def claim(token: str | None) -> bool:
     return db.session.scalar(statement) is not None
 
 
-class OneSubmission:
+class OneSubmission(ModelViewMixin):
     """Mixin for ModelView: a token field in create and edit forms, claimed on save."""
 
     def scaffold_form(self):

@@ -1,5 +1,6 @@
 """Dashboard filters from the query string: a UTC date range, a course; bad input is a message."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -128,7 +129,9 @@ def parse_range(args, today: date) -> tuple[str, date, date, list[str]]:
     return preset, start, end, messages
 
 
-def pick_choice(value: str | None, choices: dict, what: str, messages: list[str]) -> str | None:
+def pick_choice(
+    value: str | None, choices: Collection[str], what: str, messages: list[str]
+) -> str | None:
     """value if it is one of choices (ids the user may see), else None with a message."""
     if not value:
         return None

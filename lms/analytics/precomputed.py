@@ -1,9 +1,8 @@
-"""All-courses figures read from the rollups, with the names and row shapes of analytics.queries.
+"""The all-courses figures of contract.FigureSource, read from the rollups (rollups.py).
 
-Used for an admin looking at every course once the rollups exist (see views.figures_source);
-with a course or an instructor scope the live queries are fast and exact, so they are used.
-Figures that are cheap live (pending payments, at-risk students, people, one course or quiz)
-are re-exported from queries unchanged.
+Rows have the names and shapes of the live figures (analytics/live/). sources.figures_source
+picks these for an admin looking at every course once the rollups exist; with a course or an
+instructor scope the live queries are fast and exact, so they are used.
 """
 
 from datetime import date, timedelta
@@ -16,26 +15,7 @@ from lms.analytics.bins import (
     SCORE_LABELS,
 )
 from lms.analytics.filters import Filters
-from lms.analytics.queries import (  # noqa: F401 (re-exported: live on every path)
-    BUCKETS,
-    MONTHS,
-    at_risk_count,
-    at_risk_students,
-    course_analytics_freshness,
-    course_analytics_rows,
-    course_choices,
-    course_quizzes,
-    drop_off_funnel,
-    fetch,
-    fetch_one,
-    item_analysis,
-    lesson_engagement,
-    pending_payments,
-    pending_payments_count,
-    quiz_in_scope,
-    signups_series,
-    users_by_role,
-)
+from lms.analytics.sql import BUCKETS, COHORTS, MONTHS, fetch, fetch_one
 
 DAYS = "day >= CAST(:start AS date) AND day < CAST(:end AS date)"
 D_DAYS = "d.day >= CAST(:start AS date) AND d.day < CAST(:end AS date)"
@@ -171,6 +151,7 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
     return enrollment_totals(f), completion_by_course(f)
 
 
+# enrollment_overview's two halves (the live figure gets both from one statement).
 def enrollment_totals(f: Filters) -> dict:
     return fetch_one(
         f"""
@@ -234,11 +215,7 @@ def time_to_completion(f: Filters) -> list[dict]:
 def completion_by_cohort(f: Filters) -> list[dict]:
     return fetch(
         f"""
-        WITH cohorts AS (
-            SELECT generate_series(date_trunc('month', CAST(:start AS timestamp)),
-                                   CAST(:end AS timestamp) - interval '1 day',
-                                   interval '1 month') AS cohort),
-        counts AS (
+        WITH {COHORTS}, counts AS (
             SELECT date_trunc('month', CAST(day AS timestamp)) AS cohort, sum(n) AS enrolled,
                    coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0) AS completed
             FROM analytics_daily WHERE metric = 'enrollments' AND {DAYS} GROUP BY 1)

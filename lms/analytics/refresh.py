@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import text
 
-from lms.analytics.queries import REVENUE_CURRENCY
 from lms.analytics.rollups import refresh_rollups
+from lms.analytics.sql import REVENUE_CURRENCY
 from lms.db import lift_statement_time
 from lms.models import utcnow
 

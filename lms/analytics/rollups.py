@@ -9,16 +9,20 @@ until it commits, and no replaced rows are left behind to vacuum.
 """
 
 import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Date, Double, Numeric, Table, Text, text
 from sqlalchemy.dialects.postgresql import TIMESTAMP
+from sqlalchemy.types import TypeEngine
 
 from lms.analytics.bins import progress_bin, refund_bin, score_bin, whole_days
 from lms.db import db
 
 # Per course (or quiz), day and month: one table per family of facts, each dated by its own
 # column. (table, id column, {measure: type}, the day rows from a staged aggregate.)
-FAMILIES = [
+FAMILIES: list[tuple[str, str, dict[str, type[TypeEngine[Any]]], str]] = [
     (
         "analytics_course_sales",
         "courseId",
@@ -168,26 +172,29 @@ def family_fill(table: str, entity: str, measures: dict, day_rows: str) -> list[
     ]
 
 
-# table -> (primary key columns, statements filling the table named by their argument)
-REBUILT = {
-    "analytics_daily": (
-        "metric, day, key",
-        lambda t: [
-            f"INSERT INTO {t} (metric, day, key, n, m, amount) "
-            f"SELECT * FROM ({DAILY_METRICS}) metrics ORDER BY 1, 2, 3"
-        ],
-    ),
+def daily_fill(table: str) -> list[str]:
+    return [
+        f"INSERT INTO {table} (metric, day, key, n, m, amount) "
+        f"SELECT * FROM ({DAILY_METRICS}) metrics ORDER BY 1, 2, 3"
+    ]
+
+
+# Statements filling the table named by their argument.
+Fill = Callable[[str], list[str]]
+# table -> (primary key columns, its fill)
+REBUILT: dict[str, tuple[str, Fill]] = {
+    "analytics_daily": ("metric, day, key", daily_fill),
     **{
         name: (
             f'grain, period, "{entity}"',
-            lambda t, spec=(entity, measures, rows): family_fill(t, *spec),
+            partial(family_fill, entity=entity, measures=measures, day_rows=rows),
         )
         for name, entity, measures, rows in FAMILIES
     },
 }
 
 
-def rebuild(table: str, key: str, fill) -> list[tuple[str, str]]:
+def rebuild(table: str, key: str, fill: Fill) -> list[tuple[str, str]]:
     """Build the next version of a table beside it, without an index while it fills (bulk
     loading then indexing is several times faster than updating the index row by row)."""
     step, new = table.removeprefix("analytics_"), f"{table}_next"

@@ -1,4 +1,8 @@
-"""The dashboard pages (Analytics menu): read the filters, call the queries, render the figures."""
+"""The dashboard pages (Analytics menu): read the filters, ask for the figures, render them.
+
+Shared figures come from `source`, the one `figures_source` picks (live or rollups); the
+others always from their dashboard's live module, `live.<dashboard>`.
+"""
 
 import logging
 from dataclasses import replace
@@ -6,34 +10,27 @@ from decimal import Decimal
 from importlib import resources
 from urllib.parse import quote
 
-from flask import current_app, flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_admin import expose
-from flask_login import current_user
 from plotly.offline import get_plotlyjs_version
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BuildError
 
 from lms import audit
-from lms.admin.base import ADMIN, STAFF, StaffPage
-from lms.analytics import charts, precomputed, queries
+from lms.analytics import charts, live
 from lms.analytics.filters import PRESETS, Filters, parse_range, pick_choice
 from lms.analytics.refresh import refresh_everything
-from lms.analytics.rollups import USE_FROM_ENROLLMENTS, refreshed_at, worth_reading
+from lms.analytics.rollups import refreshed_at
+from lms.analytics.sources import figures_source, rollup_threshold
+from lms.analytics.sql import REVENUE_CURRENCY
 from lms.db import db
 from lms.models import utcnow
+from lms.roles import ADMIN, STAFF, StaffPage, current_viewer
 from lms.security import same_site
 
 log = logging.getLogger(__name__)
 CATEGORY = "Analytics"
 YEAR = 365 * 24 * 3600
-
-
-def money(value) -> str:
-    return "–" if value is None else f"${Decimal(value):,.2f}"
-
-
-def percent(value, places: int = 1) -> str:
-    return "–" if value is None else f"{float(value):.{places}f}%"
 
 
 def change(now: Decimal, before: Decimal) -> Decimal | None:
@@ -71,20 +68,6 @@ def details_url(endpoint: str, path: str):
     return lambda row_id: pattern.replace("ROW_ID", quote(str(row_id), safe=""))
 
 
-def rollup_threshold() -> int:
-    return current_app.config.get("ANALYTICS_ROLLUPS_FROM_ENROLLMENTS", USE_FROM_ENROLLMENTS)
-
-
-def figures_source(f: Filters):
-    """(module of query functions, as-of time or None): the rollups for every course on a
-    large platform once they are built; live figures otherwise."""
-    if f.course_id is None and f.instructor_id is None:
-        as_of = refreshed_at(db.session)
-        if as_of is not None and worth_reading(db.session, rollup_threshold()):
-            return precomputed, as_of
-    return queries, None
-
-
 class Dashboard(StaffPage):
     """A dashboard page: filters from the query string, figures as JSON drawn by charts.js."""
 
@@ -97,9 +80,9 @@ class Dashboard(StaffPage):
     def read_filters(self) -> tuple[Filters, list[str], list[dict]]:
         now = utcnow()
         preset, start, end, messages = parse_range(request.args, now.date())
-        instructor = current_user.user_id if current_user.is_instructor else None
+        instructor = current_viewer().instructor_id
         base = Filters(start=start, end=end, preset=preset, instructor_id=instructor, now=now)
-        courses = queries.course_choices(base)
+        courses = live.courses.course_choices(base)
         course_id = pick_choice(
             request.args.get("course"), {c["id"] for c in courses}, "course", messages
         )
@@ -115,10 +98,15 @@ class Dashboard(StaffPage):
             presets=PRESETS,
             figures={name: fig.to_json() for name, fig in figures.items()},
             plotly_url=url_for("analytics_courses.plotly_js", v=get_plotlyjs_version()),
-            money=money,
-            percent=percent,
             **context,
         )
+
+
+def in_revenue_currency(statuses: list[dict], status: str) -> dict:
+    """The transactions_by_status row of `status` in the revenue currency, or {}."""
+    return next(
+        (s for s in statuses if s["status"] == status and s["currency"] == REVENUE_CURRENCY), {}
+    )
 
 
 def course_title(courses: list[dict], course_id: str | None) -> str | None:
@@ -131,27 +119,11 @@ class RevenueDashboard(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        q, as_of = figures_source(f)
-        months = q.revenue_months(f)
-        statuses = q.transactions_by_status(f)
-        series = q.revenue_series(f)
-        by_course = q.revenue_by_course(f)
-        completed = next(
-            (
-                s
-                for s in statuses
-                if s["status"] == "COMPLETED" and s["currency"] == queries.REVENUE_CURRENCY
-            ),
-            {},
-        )
-        refunded = next(
-            (
-                s
-                for s in statuses
-                if s["status"] == "REFUNDED" and s["currency"] == queries.REVENUE_CURRENCY
-            ),
-            {},
-        )
+        source, as_of = figures_source(f)
+        months = source.revenue_months(f)
+        statuses = source.transactions_by_status(f)
+        series = source.revenue_series(f)
+        by_course = source.revenue_by_course(f)
         figures = {
             "revenue": charts.revenue_over_time(series, f.bucket),
             "by_course": charts.revenue_by_course(by_course),
@@ -164,13 +136,13 @@ class RevenueDashboard(Dashboard):
             figures,
             as_of=as_of,
             months=months,
-            completed=completed,
-            refunded=refunded,
+            completed=in_revenue_currency(statuses, "COMPLETED"),
+            refunded=in_revenue_currency(statuses, "REFUNDED"),
             statuses=statuses,
             by_course=by_course[:10],
             month_change=change(months["this_month"], months["last_month_to_date"]),
-            pending=queries.pending_payments(f),
-            pending_count=queries.pending_payments_count(f),
+            pending=live.revenue.pending_payments(f),
+            pending_count=live.revenue.pending_payments_count(f),
             transaction_url=details_url("transaction", "transaction"),
             user_url=details_url("user", "user"),
         )
@@ -182,19 +154,21 @@ class EnrollmentDashboard(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        q, as_of = figures_source(f)
-        totals, by_course = q.enrollment_overview(f)
+        source, as_of = figures_source(f)
+        totals, by_course = source.enrollment_overview(f)
         funnel_course = f.course_id or (by_course[0]["course_id"] if by_course else None)
-        funnel = queries.drop_off_funnel(f.with_course(funnel_course)) if funnel_course else []
+        funnel = (
+            live.enrollments.drop_off_funnel(f.with_course(funnel_course)) if funnel_course else []
+        )
         funnel_title = course_title(courses, funnel_course)
-        durations = q.time_to_completion(f)
+        durations = source.time_to_completion(f)
         figures = {
-            "series": charts.enrollments_over_time(q.enrollment_series(f), f.bucket),
+            "series": charts.enrollments_over_time(source.enrollment_series(f), f.bucket),
             "by_course": charts.completion_vs_progress(by_course),
             "duration": charts.time_to_completion(durations),
             "funnel": charts.drop_off_funnel(funnel, funnel_title),
-            "cohorts": charts.cohort_completion(q.completion_by_cohort(f)),
-            "refunds": charts.refunds_by_progress(q.refunds_by_progress(f)),
+            "cohorts": charts.cohort_completion(source.completion_by_cohort(f)),
+            "refunds": charts.refunds_by_progress(source.refunds_by_progress(f)),
         }
         return self.show(
             f,
@@ -207,7 +181,7 @@ class EnrollmentDashboard(Dashboard):
             funnel_title=funnel_title,
             drop=charts.biggest_drop(funnel),
             funnel=funnel,
-            freshness=queries.course_analytics_freshness(f),
+            freshness=live.courses.course_analytics_freshness(f),
         )
 
 
@@ -217,13 +191,15 @@ class ProgressDashboard(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        q, as_of = figures_source(f)
-        by_course = q.progress_by_course(f)
+        source, as_of = figures_source(f)
+        by_course = source.progress_by_course(f)
         lesson_course = f.course_id or (by_course[0]["course_id"] if by_course else None)
-        lessons = queries.lesson_engagement(f.with_course(lesson_course)) if lesson_course else []
+        lessons = (
+            live.progress.lesson_engagement(f.with_course(lesson_course)) if lesson_course else []
+        )
         lesson_title = course_title(courses, lesson_course)
         figures = {
-            "distribution": charts.progress_distribution(q.progress_distribution(f)),
+            "distribution": charts.progress_distribution(source.progress_distribution(f)),
             "by_course": charts.progress_by_course(by_course),
             "lessons": charts.lesson_engagement(lessons, lesson_title),
         }
@@ -233,10 +209,10 @@ class ProgressDashboard(Dashboard):
             courses,
             figures,
             as_of=as_of,
-            totals=q.progress_totals(f),
-            at_risk=queries.at_risk_students(f),
-            at_risk_count=queries.at_risk_count(f),
-            at_risk_cap=queries.AT_RISK_COUNT_CAP,
+            totals=source.progress_totals(f),
+            at_risk=live.progress.at_risk_students(f),
+            at_risk_count=live.progress.at_risk_count(f),
+            at_risk_cap=live.progress.AT_RISK_COUNT_CAP,
             lessons=lessons,
             lesson_title=lesson_title,
             user_url=details_url("user", "user"),
@@ -250,9 +226,9 @@ class PeopleDashboard(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        roles = queries.users_by_role(f)
+        roles = live.people.users_by_role(f)
         figures = {
-            "signups": charts.signups_over_time(queries.signups_series(f), f.bucket),
+            "signups": charts.signups_over_time(live.people.signups_series(f), f.bucket),
             "roles": charts.users_by_role(roles),
         }
         return self.show(f, messages, courses, figures, roles=roles)
@@ -264,7 +240,7 @@ class AssessmentDashboard(Dashboard):
     def pick_quiz(self, f: Filters, quizzes: list[dict], messages: list[str]) -> dict | None:
         wanted = request.args.get("quiz")
         if wanted:
-            found = queries.quiz_in_scope(f, wanted[:200])
+            found = live.assessments.quiz_in_scope(f, wanted[:200])
             if found:
                 return found
             messages.append(
@@ -276,21 +252,21 @@ class AssessmentDashboard(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        q, as_of = figures_source(f)
-        pass_rates = q.quiz_pass_rates(f)
+        source, as_of = figures_source(f)
+        pass_rates = source.quiz_pass_rates(f)
         quizzes = (
-            queries.course_quizzes(f)
+            live.assessments.course_quizzes(f)
             if f.course_id
             else [{"id": r["quiz_id"], "title": r["title"]} for r in pass_rates]
         )
         quiz = self.pick_quiz(f, quizzes, messages)
-        items = queries.item_analysis(f, quiz["id"]) if quiz else []
+        items = live.assessments.item_analysis(f, quiz["id"]) if quiz else []
         if quiz and quiz["id"] not in {choice["id"] for choice in quizzes}:
             quizzes = [quiz, *quizzes]
         figures = {
             "pass_rates": charts.pass_rate_by_quiz(pass_rates),
-            "scores": charts.score_distribution(q.score_distribution(f)),
-            "attempts": charts.attempts_per_student(q.attempts_per_student(f)),
+            "scores": charts.score_distribution(source.score_distribution(f)),
+            "attempts": charts.attempts_per_student(source.attempts_per_student(f)),
             "items": charts.item_analysis(items, quiz["title"] if quiz else None),
         }
         return self.show(
@@ -299,7 +275,7 @@ class AssessmentDashboard(Dashboard):
             courses,
             figures,
             as_of=as_of,
-            totals=q.assessment_totals(f),
+            totals=source.assessment_totals(f),
             quizzes=quizzes,
             quiz=quiz,
             items=items,
@@ -315,14 +291,14 @@ class CourseSummary(Dashboard):
     @expose("/")
     def index(self):
         f, messages, courses = self.read_filters()
-        rows = queries.course_analytics_rows(f)
+        rows = live.courses.course_analytics_rows(f)
         return self.show(
             f,
             messages,
             courses,
             {"courses": charts.course_analytics(rows)},
             rows=rows,
-            freshness=queries.course_analytics_freshness(f),
+            freshness=live.courses.course_analytics_freshness(f),
             rollups_at=refreshed_at(db.session),
             rollups_from=rollup_threshold(),
         )
@@ -331,7 +307,8 @@ class CourseSummary(Dashboard):
     def plotly_js(self):
         """The plotly.js bundled with the installed plotly package (same version as to_json)."""
         path = resources.files("plotly") / "package_data" / "plotly.min.js"
-        response = send_file(path, mimetype="text/javascript", max_age=YEAR, conditional=True)
+        # str(): the package is a folder on disk, and send_file takes a path, not a Traversable.
+        response = send_file(str(path), mimetype="text/javascript", max_age=YEAR, conditional=True)
         response.cache_control.public = False
         response.cache_control.private = True
         response.cache_control.immutable = True

@@ -4,16 +4,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from lms.auth import passwords
 from lms.db import db
 from lms.models import AdminSession, StaffCredential, User, UserRole, utcnow
-
-STAFF_ROLES = (UserRole.ADMIN, UserRole.INSTRUCTOR)
+from lms.roles import STAFF
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 STUDENT_REFUSED = (
@@ -34,14 +34,6 @@ class StaffUser(UserMixin):
 
     def get_id(self) -> str:
         return self.session_token
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is UserRole.ADMIN
-
-    @property
-    def is_instructor(self) -> bool:
-        return self.role is UserRole.INSTRUCTOR
 
     @property
     def display_name(self) -> str:
@@ -108,7 +100,7 @@ def load_staff(token: str) -> StaffUser | None:
         record.revoked_at
         or now - record.last_seen_at > idle
         or now - record.created_at > oldest
-        or user.role not in STAFF_ROLES
+        or user.role not in STAFF
     ):
         return None
     if now - record.last_seen_at > SEEN_EVERY:
@@ -131,11 +123,13 @@ def end_session(token: str) -> None:
 
 def end_all_sessions(user_id: str) -> int:
     """Sign the person out everywhere; returns how many sessions ended. Caller commits."""
-    return db.session.execute(
+    # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result.
+    ended = db.session.execute(
         update(AdminSession)
         .where(AdminSession.user_id == user_id, AdminSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
-    ).rowcount
+    )
+    return cast(CursorResult[Any], ended).rowcount
 
 
 def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | None]:
@@ -147,7 +141,7 @@ def authenticate(email: str, password: str) -> tuple[StaffUser | None, str | Non
     user, credential = row
     if not passwords.verify_password(credential.password_hash, password):
         return None, WRONG_CREDENTIALS
-    if user.role not in STAFF_ROLES:
+    if user.role not in STAFF:
         return None, STUDENT_REFUSED
     if passwords.needs_rehash(credential.password_hash):
         credential.password_hash = passwords.hash_password(password)
@@ -179,6 +173,6 @@ def check_password(user_id: str, password: str) -> bool:
 
 
 def count_admins() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(User).where(User.role == UserRole.ADMIN)
-    )
+    ).scalar_one()

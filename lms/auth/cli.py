@@ -8,8 +8,9 @@ from flask.cli import AppGroup
 from lms.auth import accounts, passwords
 from lms.db import db
 from lms.models import User, UserRole
+from lms.roles import STAFF
 
-STAFF_ROLE_NAMES = [r.value for r in accounts.STAFF_ROLES]
+STAFF_ROLE_NAMES = sorted(role.value for role in STAFF)
 
 
 # AppGroup runs each command inside the app context.
@@ -55,7 +56,7 @@ def create_user(email: str, role: str, name: str | None):
     user = accounts.find_user(email)
     password = read_new_password(email, name or (user.name if user else None))
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email, name=name)
         db.session.add(user)
     user.role = UserRole(role.upper())

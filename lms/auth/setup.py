@@ -6,7 +6,8 @@ from flask import Flask
 from flask_login import LoginManager
 
 from lms.auth import accounts
-from lms.auth.views import bp, unauthorized
+from lms.auth.views import bp
+from lms.roles import unauthorized
 
 login_manager = LoginManager()
 login_manager.session_protection = "basic"

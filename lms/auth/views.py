@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.auth import accounts, passwords, throttle
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.db import db
-from lms.security import render_error, same_site
+from lms.security import same_site
 
 bp = Blueprint("auth", __name__)
 
@@ -98,7 +98,7 @@ def change_password():
         elif problem:
             error = problem
         else:
-            user = db.session.get(accounts.User, current_user.user_id)
+            user = db.session.get_one(accounts.User, current_user.user_id)
             accounts.set_password(user, form.new_password.data)  # ends every session
             db.session.commit()
             begin_session(current_user._get_current_object())  # this browser stays in
@@ -108,10 +108,3 @@ def change_password():
         error = "; ".join(msg for errors in form.errors.values() for msg in errors)
     status = 400 if error else 200
     return render_template("auth/change_password.html", form=form, error=error), status
-
-
-def unauthorized():
-    """Anonymous visitors: HTML pages go to /login; XHR and JSON callers get 401."""
-    if request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.is_json:
-        return render_error(401, "Sign in first.")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from lms.db import db
 from lms.operations.enrollment import expire_overdue
-from lms.operations.housekeeping import purge_admin_records, purge_expired_sessions
+from lms.operations.purging import purge_admin_records, purge_expired_sessions
 
 enrollments_group = AppGroup("enrollments", help="Enrollment housekeeping.")
 sessions_group = AppGroup("sessions", help="Platform session housekeeping.")

@@ -25,6 +25,8 @@ contain a comma, quote or line break and are written bare. Lines end with CRLF.
 from sqlalchemy import (
     ARRAY,
     Boolean,
+    ColumnClause,
+    ColumnElement,
     DateTime,
     Enum,
     Float,
@@ -49,7 +51,7 @@ def sql_string(value: str):
 
 
 QUOTE = sql_string('"')
-FORMULA_CODES = [literal_column(str(ord(c))) for c in FORMULA_STARTS]
+FORMULA_CODES: list[ColumnClause[int]] = [literal_column(str(ord(c))) for c in FORMULA_STARTS]
 
 
 def kind(sql_type) -> str:
@@ -113,7 +115,7 @@ def field(expr):
 
 def csv_line(exprs):
     """One CSV line (without its CRLF); concat() writes NULL fields as empty ones."""
-    parts = []
+    parts: list[ColumnElement[str]] = []
     for expr in exprs:
         parts += [sql_string(","), field(expr)] if parts else [field(expr)]
     return func.concat(*parts)

@@ -4,20 +4,25 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import Select, func, select
 
 from lms.db import db
-from lms.reports.export import COMMAND_LINE, export_chunks, file_name, prepare
+from lms.reports.export import export_chunks, file_name, prepare
 from lms.reports.filters import ReportInputError, parse_filters
 from lms.reports.registry import REPORTS
+from lms.roles import COMMAND_LINE
 
 
 def count_rows(stmt: Select) -> int:
     """How many lines the export will have (for the progress bar's length)."""
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    # The cast: scalar() allows for no row, and a COUNT(*) without GROUP BY always has one.
+    return cast(
+        int, db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    )
 
 
 @contextmanager

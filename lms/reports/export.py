@@ -3,27 +3,28 @@
 import contextlib
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from flask import Response, current_app, make_response, request
-from flask_login import current_user
 from sqlalchemy import Connection, Engine, Select, update
 from sqlalchemy.orm import Query
 
 from lms import audit
 from lms.db import db
-from lms.models import AuditEntry, UserRole, utcnow
-from lms.reports.base import Report
-from lms.reports.filters import ReportFilters, ReportInputError, Viewer, resolve_course
+from lms.models import AuditEntry, utcnow
+from lms.reports.base import Report, RowReport
+from lms.reports.filters import ReportFilters, ReportInputError, resolve_course
 from lms.reports.slots import ExportsBusy, give_back, take_slot
 from lms.reports.stream import csv_chunks
+from lms.roles import Viewer
 from lms.security import render_error
 
-COMMAND_LINE = Viewer(role=UserRole.ADMIN)  # whoever runs `flask` owns the server anyway
 RETRY_AFTER_SECONDS = 60  # a refused download's Retry-After when no stall limit is set
 
 
-def current_viewer() -> Viewer:
-    return Viewer(role=current_user.role, user_id=current_user.user_id)
+def wants_bom() -> bool:
+    """`bom=1`: a byte-order mark first, so that Excel reads the file as UTF-8."""
+    return request.args.get("bom", "").lower() in ("1", "true", "yes", "on")
 
 
 def file_name(report: Report) -> str:
@@ -33,10 +34,15 @@ def file_name(report: Report) -> str:
 def prepare(
     report: Report, filters: ReportFilters, viewer: Viewer, list_query: Query | Select | None = None
 ) -> Select:
-    """The SELECT to stream; PermissionError or ReportInputError when it may not run."""
-    if viewer.role not in report.roles:
-        raise PermissionError(f"the {report.title} report is for admins only")
+    """The SELECT to stream; PermissionError or ReportInputError when it may not run.
+
+    Every export passes here (Reports page, list views, command line): the one role check.
+    """
+    if not report.allows(viewer):
+        raise PermissionError(f"{viewer.role} may not export {report.name}")
     if list_query is not None:
+        if not isinstance(report, RowReport):
+            raise TypeError(f"{report.name} is a summary: a list view cannot export it")
         return report.from_list(list_query, viewer, filters)
     if report.course_required and filters.course_slug is None:
         raise ReportInputError(
@@ -52,7 +58,8 @@ def open_audit_entry(report: Report, details: dict) -> tuple[int, dict]:
         "export", report.name, details={**details, "rows": None, "complete": False}
     )
     db.session.commit()
-    return entry.id, entry.details
+    # The cast: the column may be NULL, but this entry was given details just above.
+    return entry.id, cast(dict, entry.details)
 
 
 def audit_finisher(engine: Engine, entry_id: int, details: dict) -> Callable[[int, bool], None]:

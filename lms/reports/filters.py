@@ -6,7 +6,9 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from lms.models import Course, UserRole, utcnow
+from lms.models import Course, utcnow
+from lms.roles import Viewer
+from lms.scoping import teaches
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_SLUG_LENGTH = 200
@@ -14,18 +16,6 @@ MAX_SLUG_LENGTH = 200
 
 class ReportInputError(ValueError):
     """Input a person typed that cannot be used; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The person (or command line) an export runs for; instructors see their courses only."""
-
-    role: UserRole
-    user_id: str | None = None
-
-    @property
-    def instructor_id(self) -> str | None:
-        return self.user_id if self.role is UserRole.INSTRUCTOR else None
 
 
 @dataclass(frozen=True)
@@ -98,7 +88,7 @@ def resolve_course(session, filters: ReportFilters, viewer: Viewer) -> ReportFil
         return filters
     query = select(Course.id).where(Course.slug == filters.course_slug)
     if viewer.instructor_id is not None:
-        query = query.where(Course.instructor_id == viewer.instructor_id)
+        query = query.where(teaches(Course, viewer.instructor_id))
     course_id = session.scalar(query)
     if course_id is None:
         yours = " among the courses you teach" if viewer.instructor_id else ""
@@ -111,5 +101,5 @@ def course_choices(session, viewer: Viewer, limit: int = 200) -> list[tuple[str,
     newest ones for an admin (capped, the field takes any slug)."""
     query = select(Course.slug, Course.title).order_by(Course.created_at.desc()).limit(limit)
     if viewer.instructor_id is not None:
-        query = query.where(Course.instructor_id == viewer.instructor_id)
+        query = query.where(teaches(Course, viewer.instructor_id))
     return [tuple(row) for row in session.execute(query)]

@@ -12,7 +12,7 @@ from lms.models import (
     QuizAttempt,
     User,
 )
-from lms.reports.base import ADMIN_ONLY, RowReport
+from lms.reports.base import RowReport
 from lms.reports.joins import (
     COURSE,
     LESSON,
@@ -24,6 +24,7 @@ from lms.reports.joins import (
     taught_by,
     user_email,
 )
+from lms.roles import ADMIN
 
 INACTIVE_AFTER = timedelta(days=30)
 
@@ -209,7 +210,7 @@ users = RowReport(
     description="Every user account (admins only). No passwords, tokens or sessions.",
     date_label="created",
     model=User,
-    roles=ADMIN_ONLY,
+    roles=ADMIN,
     columns=(
         ("user_id", User.id),
         ("email", User.email),

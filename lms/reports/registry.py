@@ -1,26 +1,27 @@
 """Every report by name, in the order the Reports page lists them."""
 
-from lms.reports import activity, payments
+from lms.reports import learners, payments
 from lms.reports.base import Report
+from lms.roles import Viewer
 
 REPORTS: dict[str, Report] = {
     report.name: report
     for report in (
-        activity.enrollments,
+        learners.enrollments,
         payments.transactions,
-        activity.course_progress,
-        activity.lesson_progress,
-        activity.quiz_attempts,
-        activity.certificates,
-        activity.users,
+        learners.course_progress,
+        learners.lesson_progress,
+        learners.quiz_attempts,
+        learners.certificates,
+        learners.users,
         payments.revenue_by_month,
         payments.revenue_by_course,
-        activity.inactive_students,
+        learners.inactive_students,
         payments.pending_payments,
     )
 }
 
 
-def reports_for(role) -> list[Report]:
-    """The reports a role may download."""
-    return [report for report in REPORTS.values() if role in report.roles]
+def reports_for(viewer: Viewer) -> list[Report]:
+    """The reports a viewer may download."""
+    return [report for report in REPORTS.values() if report.allows(viewer)]

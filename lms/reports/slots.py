@@ -49,7 +49,7 @@ def take_slot(engine: Engine, user_id: str | None, per_user: int, total: int) ->
     wanted = ((user_namespace(user_id), per_user, ONE_PERSON_FULL), (TOTAL, total, ALL_FULL))
     conn = engine.connect()
     try:
-        held = []
+        held: list[dict[str, object]] = []  # GIVE_BACK's parameters, one set per slot held
         for namespace, slots, refusal in wanted:
             if not slots:
                 continue

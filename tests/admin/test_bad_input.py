@@ -2,7 +2,7 @@
 
 import factories as f
 import pytest
-from helpers import create, edit, flashes, form_errors
+from admin_forms import create, edit, flashes, form_errors
 
 from lms.db import db
 from lms.models import Course, Enrollment, Transaction, User

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factories as f
 import pytest
-from helpers import create, delete, edit, flashes, form_errors
+from admin_forms import create, delete, edit, flashes, form_errors
 
 from lms.db import db
 from lms.models import (

@@ -1,6 +1,6 @@
 """Instructors manage their own courses' content and read their own courses' people and results."""
 
-from helpers import create, delete, edit, form_errors
+from admin_forms import create, delete, edit, form_errors
 from sqlalchemy import delete as sa_delete
 from support import csrf_token_from
 

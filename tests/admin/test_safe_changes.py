@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import factories as f
-from helpers import create, delete, edit, flashes, form_errors
+from admin_forms import create, delete, edit, flashes, form_errors
 from sqlalchemy import func, select
 from support import csrf_token_from
 

@@ -4,11 +4,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from test_precomputed_figures import ROLLED_UP
 
-from lms.analytics import precomputed, queries
+from lms.analytics import live
+from lms.analytics.contract import FIGURES
 from lms.analytics.filters import Filters
 from lms.analytics.refresh import refresh_everything
+from lms.analytics.sources import LIVE, ROLLUPS
 from lms.db import db
 from lms.seed.demo import load_demo
 
@@ -33,12 +34,12 @@ def scalar(sql: str, **params):
 
 
 def test_revenue_matches_independent_sql(demo):
-    revenue = sum(r["revenue"] for r in queries.revenue_series(YEAR))
+    revenue = sum(r["revenue"] for r in live.revenue_series(YEAR))
     assert revenue == scalar("""SELECT sum(amount) FROM transactions WHERE status = 'COMPLETED'
                                 AND currency = 'USD' AND "createdAt" >= :start
                                 AND "createdAt" < :end""")
     assert revenue > 0
-    by_course = {r["course_id"]: r["revenue"] for r in queries.revenue_by_course(YEAR)}
+    by_course = {r["course_id"]: r["revenue"] for r in live.revenue_by_course(YEAR)}
     for course_id, amount in by_course.items():
         assert amount == scalar(
             """SELECT sum(amount) FROM transactions
@@ -49,7 +50,7 @@ def test_revenue_matches_independent_sql(demo):
 
 
 def test_enrollments_and_completion_match_independent_sql(demo):
-    totals, by_course = queries.enrollment_overview(YEAR)
+    totals, by_course = live.enrollment_overview(YEAR)
     assert totals["enrollments"] == scalar(
         'SELECT count(*) FROM enrollments WHERE "enrolledAt" >= :start AND "enrolledAt" < :end'
     )
@@ -61,12 +62,12 @@ def test_enrollments_and_completion_match_independent_sql(demo):
 
 
 def test_progress_and_at_risk_match_independent_sql(demo):
-    assert queries.at_risk_count(YEAR) == scalar(
+    assert live.progress.at_risk_count(YEAR) == scalar(
         """SELECT count(*) FROM course_progress WHERE "progressPercent" < 100
            AND "lastAccessedAt" < :now - interval '30 days'""",
         now=ANCHOR,
     )
-    distribution = queries.progress_distribution(YEAR)
+    distribution = live.progress_distribution(YEAR)
     assert sum(r["students"] for r in distribution) == scalar(
         """SELECT count(*) FROM course_progress
            WHERE "lastAccessedAt" >= :start AND "lastAccessedAt" < :end"""
@@ -74,8 +75,8 @@ def test_progress_and_at_risk_match_independent_sql(demo):
 
 
 def test_lesson_figures_match_the_specs_aggregate(demo):
-    course = queries.progress_by_course(YEAR)[0]["course_id"]
-    for row in queries.lesson_engagement(YEAR.with_course(course)):
+    course = live.progress_by_course(YEAR)[0]["course_id"]
+    for row in live.progress.lesson_engagement(YEAR.with_course(course)):
         expected = db.session.execute(
             text(
                 """SELECT count(*), count(*) FILTER (WHERE completed),
@@ -96,5 +97,5 @@ def test_rollups_equal_live_figures_on_the_demo(demo, days):
         preset="custom",
         now=ANCHOR,
     )
-    for name in ROLLED_UP:
-        assert getattr(precomputed, name)(f) == getattr(queries, name)(f), name
+    for name in FIGURES:
+        assert getattr(ROLLUPS, name)(f) == getattr(LIVE, name)(f), name

@@ -7,7 +7,7 @@ from conftest import Q1
 from sqlalchemy import func, select
 
 from lms.analytics import charts
-from lms.analytics import queries as q
+from lms.analytics.live import enrollments as q
 from lms.db import db
 from lms.models import Enrollment
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from conftest import Q1, WINTER
 
-from lms.analytics import queries as q
+from lms.analytics.live import assessments, people
 
 
 def test_signups_per_month_by_role(app, dataset):
     with app.app_context():
-        rows = q.signups_series(dataset.filters(WINTER))
+        rows = people.signups_series(dataset.filters(WINTER))
     students = [r["signups"] for r in rows if r["role"] == "STUDENT"]
     assert students == [0, 1, 2, 2, 2]  # Nov, Dec (s1), Jan (s2, s3), Feb (s4, s5), Mar (s6, s7)
     assert next(r["bucket"] for r in rows if r["role"] == "ADMIN") == datetime(2025, 11, 1)
@@ -20,9 +20,10 @@ def test_signups_per_month_by_role(app, dataset):
 def test_users_by_role_all_time_and_new(app, dataset):
     with app.app_context():
         rows = {
-            r["role"]: (r["users"], r["new_in_range"]) for r in q.users_by_role(dataset.filters(Q1))
+            r["role"]: (r["users"], r["new_in_range"])
+            for r in people.users_by_role(dataset.filters(Q1))
         }
-        mine = {r["role"]: r["users"] for r in q.users_by_role(dataset.mine(Q1))}
+        mine = {r["role"]: r["users"] for r in people.users_by_role(dataset.mine(Q1))}
     assert rows == {"STUDENT": (7, 6), "INSTRUCTOR": (2, 0), "ADMIN": (0, 0)}
     # An instructor counts the people enrolled in their courses: s7 enrolled nowhere.
     assert mine == {"STUDENT": 6, "INSTRUCTOR": 0, "ADMIN": 0}
@@ -30,8 +31,8 @@ def test_users_by_role_all_time_and_new(app, dataset):
 
 def test_pass_rate_by_quiz(app, dataset):
     with app.app_context():
-        rows = q.quiz_pass_rates(dataset.filters(Q1))
-        totals = q.assessment_totals(dataset.filters(Q1))
+        rows = assessments.quiz_pass_rates(dataset.filters(Q1))
+        totals = assessments.assessment_totals(dataset.filters(Q1))
     assert [
         (r["title"], r["attempts"], r["passed"], r["pass_rate"], r["average_score"]) for r in rows
     ] == [
@@ -49,8 +50,8 @@ def test_pass_rate_by_quiz(app, dataset):
 
 def test_score_distribution_and_attempts_per_student(app, dataset):
     with app.app_context():
-        scores = q.score_distribution(dataset.filters(Q1))
-        attempts = q.attempts_per_student(dataset.filters(Q1))
+        scores = assessments.score_distribution(dataset.filters(Q1))
+        attempts = assessments.attempts_per_student(dataset.filters(Q1))
     assert {
         r["label"]: (r["passed"], r["failed"]) for r in scores if r["passed"] or r["failed"]
     } == {"20–29": (0, 2), "50–59": (0, 1), "70–79": (1, 0), "90–100": (3, 0)}
@@ -81,7 +82,7 @@ def moodle_indices(k: int) -> tuple[float, float, float]:
 
 def test_item_analysis_on_first_attempts_matches_moodles_formulas(app, dataset):
     with app.app_context():
-        rows = q.item_analysis(dataset.filters(Q1), dataset.ids["quiz"])
+        rows = assessments.item_analysis(dataset.filters(Q1), dataset.ids["quiz"])
     assert [r["order"] for r in rows] == [1, 2, 3]  # the essay is not auto-marked
     assert [r["attempts"] for r in rows] == [4, 4, 4]  # first attempts only
     for k, row in enumerate(rows):
@@ -99,7 +100,7 @@ def test_item_analysis_on_first_attempts_matches_moodles_formulas(app, dataset):
 
 def test_item_analysis_counts_first_attempts_started_in_the_range(app, dataset):
     with app.app_context():
-        february = q.item_analysis(
+        february = assessments.item_analysis(
             dataset.filters((date(2026, 2, 1), date(2026, 2, 28))), dataset.ids["quiz"]
         )
     # s2's and s3's first attempts; s2's second attempt (8 Feb) is not a first attempt.
@@ -109,15 +110,15 @@ def test_item_analysis_counts_first_attempts_started_in_the_range(app, dataset):
 
 def test_item_analysis_is_scoped(app, dataset):
     with app.app_context():
-        rows = q.item_analysis(dataset.mine(Q1), dataset.ids["quiz_c"])
-        assert q.quiz_in_scope(dataset.mine(Q1), dataset.ids["quiz_c"]) == {}
-        assert q.quiz_in_scope(dataset.mine(Q1), dataset.ids["quiz"])["title"] == "Quiz A"
+        rows = assessments.item_analysis(dataset.mine(Q1), dataset.ids["quiz_c"])
+        assert assessments.quiz_in_scope(dataset.mine(Q1), dataset.ids["quiz_c"]) == {}
+        assert assessments.quiz_in_scope(dataset.mine(Q1), dataset.ids["quiz"])["title"] == "Quiz A"
     assert rows == []  # not even the other instructor's question texts
 
 
 def test_assessments_in_an_empty_range(app, dataset):
     with app.app_context():
         empty = dataset.filters((date(2020, 1, 1), date(2020, 1, 2)))
-        assert q.quiz_pass_rates(empty) == []
-        assert q.assessment_totals(empty)["attempts"] == 0
-        assert all(r["students"] == 0 for r in q.attempts_per_student(empty))
+        assert assessments.quiz_pass_rates(empty) == []
+        assert assessments.assessment_totals(empty)["attempts"] == 0
+        assert all(r["students"] == 0 for r in assessments.attempts_per_student(empty))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from conftest import Q1
 from sqlalchemy import text
 
-from lms.analytics import queries as q
+from lms.analytics.live import progress as q
 from lms.db import db
 
 

@@ -7,7 +7,7 @@ import factories as fx
 from conftest import Q1, WINTER
 from sqlalchemy import func, select
 
-from lms.analytics import queries as q
+from lms.analytics.live import revenue as q
 from lms.db import db
 from lms.models import PaymentStatus, Transaction
 

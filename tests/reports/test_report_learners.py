@@ -1,4 +1,4 @@
-"""Learner reports (lms/reports/activity.py), row for row with SQL, scoped and neutralised."""
+"""Learner reports (lms/reports/learners.py), row for row with SQL, scoped and neutralised."""
 
 from report_support import (
     HOSTILE_COURSE_TITLE,

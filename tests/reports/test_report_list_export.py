@@ -1,13 +1,14 @@
-"""A list view's CSV (lms/reports/list_export.py): its filters, search and sort, report columns."""
+"""A list view's CSV (lms/admin/list_export.py): its filters, search and sort, report columns."""
 
 import pytest
 from report_support import expected_rows, parse_csv, parse_json_columns, sql_rows
 from sqlalchemy import select
 
-from lms.admin.base import STAFF, StaffModelView
+from lms.admin.base import StaffModelView
+from lms.admin.list_export import ListExportMixin
 from lms.db import db
 from lms.models import AuditEntry, Course, Transaction, User, UserRole
-from lms.reports.list_export import ListExportMixin
+from lms.roles import STAFF
 
 
 def own_transactions(query, instructor_id):
