@@ -55,8 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from lms.cli import register_commands
 
     register_commands(app)
-    if app.config["BENCH_TIMING"]:  # bench/run.py: SQL time per response
-        from lms import server_timing
+    from lms import request_timing
 
-        server_timing.install(app)
+    request_timing.install(app)  # the slow-request log, and bench/run.py's Server-Timing
     return app

@@ -80,6 +80,8 @@ def settings_from_environment(instance_path: Path, environ=os.environ) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         # bench/run.py sets LMS_BENCH_TIMING=1: responses carry their SQL time (Server-Timing).
         "BENCH_TIMING": environ.get("LMS_BENCH_TIMING") == "1",
+        # Requests at least this slow are logged, one JSON line each (lms/request_timing.py).
+        "SLOW_REQUEST_MS": number(environ, "LMS_SLOW_REQUEST_MS", 1000),
         "SEED_DEMO_IF_EMPTY": environ.get("LMS_SEED_DEMO", "1").lower() not in ("0", "false", "no"),
         # Behind a proxy: how many proxies in front of the app set X-Forwarded-For/-Proto.
         "TRUSTED_PROXIES": number(environ, "LMS_TRUSTED_PROXIES", 0),

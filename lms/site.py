@@ -1,8 +1,8 @@
 """The admin site: theme, home page, menu order, and every view and page it registers.
 
 The top of the package: it imports the admin views (lms.admin), the dashboards
-(lms.analytics.views) and the Reports page (lms.reports.views); nothing imports it but the
-app factory.
+(lms.analytics.views), the Reports page (lms.reports.views) and the Database page
+(lms.database.views); nothing imports it but the app factory.
 """
 
 from flask import Flask, redirect, url_for
@@ -20,6 +20,7 @@ from lms.admin import (
 )
 from lms.admin.csp_templates import CspSafeLoader
 from lms.analytics import views as dashboards
+from lms.database import views as database
 from lms.reports import views as reports
 from lms.roles import STAFF, AccessRules, init_roles
 from lms.security import csp_nonce
@@ -33,6 +34,7 @@ VIEW_REGISTRARS = [
     assessments.register,
     course_analytics.register,
     audit_log.register,
+    database.register,
     reports.register,
     dashboards.register,
 ]

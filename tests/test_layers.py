@@ -21,18 +21,20 @@ LAYERS = [
     "lms.security",
     "lms.outage",
     "lms.health",
-    "lms.server_timing",
     "lms.audit",
     "lms.roles",  # role sets, who asks, every endpoint's access
     "lms.scoping",  # what an instructor may see
+    "lms.request_timing",  # SQL time per request: slow-request log, Server-Timing
     "lms.auth",  # sign-in, sessions, passwords
     "lms.operations",
     "lms.seed",
     "lms.reports",  # report definitions and the CSV export
     "lms.analytics",  # figures: live queries, rollups, charts
+    "lms.database",  # health statistics, the platform schema check, backups
     "lms.admin",  # model views (their list export uses lms.reports)
     "lms.reports.views",  # pages in the admin
     "lms.analytics.views",
+    "lms.database.views",
     "lms.site",  # the admin shell registers all of the above
     "lms.startup",
     "lms.cli",

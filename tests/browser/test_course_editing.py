@@ -45,6 +45,7 @@ def test_course_with_modules_and_lessons_through_the_forms(page, make_staff):
     for title in ("Attention", "Decoding"):
         page.goto("/admin/course_module/?search=" + title)
         page.locator("a[title='Edit Record']").first.click()
+        page.wait_for_url("**/course_module/edit/**")  # a loaded machine may be slow
         page.click("text=Add Lesson")
         row = page.locator(".inline-field-list > .inline-field").last
         row.locator("[name$='-order']").fill("1")

@@ -1,0 +1,1 @@
+"""The database itself, for admins: health and index use, the platform schema check, backups."""
