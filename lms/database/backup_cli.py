@@ -27,6 +27,7 @@ from lms.database.backup import (
     tables_in,
     target_of,
 )
+from lms.database.reachable import reachable
 from lms.db import db
 
 BUILT_AFTER_DATA = (
@@ -100,39 +101,42 @@ def backup_command(output: Path | None) -> None:
     The file is pg_dump's custom format, written by a pg_dump of the server's version (the
     embedded server's own binaries, or PATH's); `flask db restore FILE` reads it back.
     """
-    started = time.monotonic()
-    try:
-        target = target_of(db.engine)
-        tool = pg_dump_for(target, uses_embedded_server())
-        output = output or Path(default_file(target))
-        if output.exists():
-            raise BackupRefused(f"{output} already exists: choose another name with -o FILE.")
-        if not output.parent.is_dir():
-            raise BackupRefused(f"There is no folder {output.parent} to write {output.name} in.")
-        with db.engine.connect() as conn:
-            tables = len(tables_in(conn))
-        db.engine.dispose()  # nothing of ours stays open while pg_dump reads
-        click.echo(f"Backing up {target.name} (PostgreSQL {target.server_major}) with {tool}")
-        # Written under another name and renamed at the end: a failed backup never leaves a
-        # file that looks complete.
-        partial = output.with_name(f"{output.name}.part")
-        progress = Progress()
+    with reachable(db.engine):
+        started = time.monotonic()
         try:
-            argv = [tool.path, "--format=custom", "--verbose", "--no-password"]
-            run(
-                [*argv, f"--file={partial}", f"--dbname={target.conninfo}"],
-                target,
-                dump_steps(tables, progress.show),
-            )
-            os.replace(partial, output)
-        finally:
-            progress.end()
-            partial.unlink(missing_ok=True)
-    except BackupRefused as refusal:
-        raise click.ClickException(f"Backup refused or failed: {refusal}") from None
-    seconds = time.monotonic() - started
-    size = size_text(output.stat().st_size)
-    click.echo(f"Backed up {tables} tables to {output}: {size} in {seconds:.1f} s.")
+            target = target_of(db.engine)
+            tool = pg_dump_for(target, uses_embedded_server())
+            output = output or Path(default_file(target))
+            if output.exists():
+                raise BackupRefused(f"{output} already exists: choose another name with -o FILE.")
+            if not output.parent.is_dir():
+                raise BackupRefused(
+                    f"There is no folder {output.parent} to write {output.name} in."
+                )
+            with db.engine.connect() as conn:
+                tables = len(tables_in(conn))
+            db.engine.dispose()  # nothing of ours stays open while pg_dump reads
+            click.echo(f"Backing up {target.name} (PostgreSQL {target.server_major}) with {tool}")
+            # Written under another name and renamed at the end: a failed backup never leaves a
+            # file that looks complete.
+            partial = output.with_name(f"{output.name}.part")
+            progress = Progress()
+            try:
+                argv = [tool.path, "--format=custom", "--verbose", "--no-password"]
+                run(
+                    [*argv, f"--file={partial}", f"--dbname={target.conninfo}"],
+                    target,
+                    dump_steps(tables, progress.show),
+                )
+                os.replace(partial, output)
+            finally:
+                progress.end()
+                partial.unlink(missing_ok=True)
+        except BackupRefused as refusal:
+            raise click.ClickException(f"Backup refused or failed: {refusal}") from None
+        seconds = time.monotonic() - started
+        size = size_text(output.stat().st_size)
+        click.echo(f"Backed up {tables} tables to {output}: {size} in {seconds:.1f} s.")
 
 
 # --- restore --------------------------------------------------------------------------------
@@ -202,35 +206,38 @@ def restore_command(file: Path, jobs: int) -> None:
     Object owners and grants are not restored: roles belong to a server, not to a database,
     and the one the app connects as owns what it restores. Statistics are gathered at the end.
     """
-    started = time.monotonic()
-    try:
-        target = target_of(db.engine)
-        tool, archive = pg_restore_for(file, target, uses_embedded_server())
-        refuse_unless_empty(target)
-        db.engine.dispose()  # nothing of ours stays open while pg_restore writes
-        click.echo(f"Restoring {file} into {target.name} with {tool}")
-        argv = [tool.path, "--verbose", "--no-password", "--exit-on-error", "--no-owner"]
-        argv += ["--no-privileges", "--single-transaction" if jobs == 1 else f"--jobs={jobs}"]
-        progress = Progress()
+    with reachable(db.engine):
+        started = time.monotonic()
         try:
-            run(
-                [*argv, f"--dbname={target.conninfo}", str(file)],
-                target,
-                restore_steps(archive, progress.show),
-            )
-        except BackupRefused as failure:
-            left = "nothing was written" if jobs == 1 else "part of the backup was written"
-            raise BackupRefused(f"pg_restore failed, {left}:\n{failure}") from None
-        finally:
-            progress.end()
-    except BackupRefused as refusal:
-        raise click.ClickException(f"Restore refused or failed: {refusal}") from None
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        # pg_dump leaves out planner statistics: without them the first pages plan blind.
-        conn.execute(text("ANALYZE"))
-        counts = row_counts(conn)
-    width = max(map(len, counts), default=0)
-    for table, count in counts.items():
-        click.echo(f"  {table:<{width}}  {count:>10,}")
-    seconds = time.monotonic() - started
-    click.echo(f"Restored {len(counts)} tables, {sum(counts.values()):,} rows in {seconds:.1f} s.")
+            target = target_of(db.engine)
+            tool, archive = pg_restore_for(file, target, uses_embedded_server())
+            refuse_unless_empty(target)
+            db.engine.dispose()  # nothing of ours stays open while pg_restore writes
+            click.echo(f"Restoring {file} into {target.name} with {tool}")
+            argv = [tool.path, "--verbose", "--no-password", "--exit-on-error", "--no-owner"]
+            argv += ["--no-privileges", "--single-transaction" if jobs == 1 else f"--jobs={jobs}"]
+            progress = Progress()
+            try:
+                run(
+                    [*argv, f"--dbname={target.conninfo}", str(file)],
+                    target,
+                    restore_steps(archive, progress.show),
+                )
+            except BackupRefused as failure:
+                left = "nothing was written" if jobs == 1 else "part of the backup was written"
+                raise BackupRefused(f"pg_restore failed, {left}:\n{failure}") from None
+            finally:
+                progress.end()
+        except BackupRefused as refusal:
+            raise click.ClickException(f"Restore refused or failed: {refusal}") from None
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # pg_dump leaves out planner statistics: without them the first pages plan blind.
+            conn.execute(text("ANALYZE"))
+            counts = row_counts(conn)
+        width = max(map(len, counts), default=0)
+        for table, count in counts.items():
+            click.echo(f"  {table:<{width}}  {count:>10,}")
+        seconds = time.monotonic() - started
+        click.echo(
+            f"Restored {len(counts)} tables, {sum(counts.values()):,} rows in {seconds:.1f} s."
+        )

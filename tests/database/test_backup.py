@@ -209,3 +209,15 @@ def test_the_password_goes_only_into_the_environment(demo_app, tmp_path, monkeyp
     ((argv, password),) = seen
     assert password == "s3cret-pw"
     assert not any("s3cret" in arg for arg in argv) and "s3cret" not in result.output
+
+
+@pytest.mark.parametrize("command", [backup_command, restore_command])
+def test_an_unreachable_database_gives_a_message_not_a_traceback(command, tmp_path):
+    app = create_app({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/platform", "TESTING": True})
+    archive = tmp_path / "some.dump"
+    archive.write_bytes(b"PGDMP")
+    args = [str(archive)] if command is restore_command else ["-o", str(tmp_path / "new.dump")]
+    result = invoke(app, command, *args)
+    assert result.exit_code == 2, result.output
+    assert "Cannot reach the database at postgresql+psycopg://nobody@127.0.0.1:1" in result.output
+    assert "Traceback" not in result.output
