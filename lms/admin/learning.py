@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from lms import scoping
 from lms.admin import lookups
+from lms.admin.at_risk import at_risk_filter
 from lms.admin.base import StaffModelView
 from lms.admin.display import (
     COURSE_LINK,
@@ -17,6 +18,7 @@ from lms.admin.display import (
     enum_name,
     money,
 )
+from lms.admin.drill import time_ranges
 from lms.admin.fields import CURRENCY_CODE, MoneyField
 from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
@@ -86,6 +88,7 @@ class EnrollmentView(ListExportMixin, StaffModelView):
         "payment_amount",
         "user_id",
         "course_id",
+        *time_ranges(Enrollment.enrolled_at, Enrollment.completed_at),
     ]
     column_sortable_list = [
         "status",
@@ -213,6 +216,10 @@ class CourseProgressView(ListExportMixin, StaffModelView):
         "completed_at",
         "user_id",
         "course_id",
+        *time_ranges(
+            CourseProgress.started_at, CourseProgress.last_accessed_at, CourseProgress.completed_at
+        ),
+        at_risk_filter(),  # the Progress dashboard's at-risk tile links here
     ]
     column_sortable_list = [
         "progress_percent",
@@ -280,7 +287,13 @@ class LessonProgressView(StaffModelView):
     }
     column_formatters = {"progress": PROGRESS_LINK, "lesson": LESSON_LINK}
     column_default_sort = ("last_watched_at", True)
-    column_filters = ["completed", "last_watched_at", "progress_id", "lesson_id"]
+    column_filters = [
+        "completed",
+        "last_watched_at",
+        "progress_id",
+        "lesson_id",
+        *time_ranges(LessonProgress.last_watched_at, LessonProgress.completed_at),
+    ]
     column_sortable_list = ["completed", "watch_time_seconds", "last_watched_at"]
     form_columns = [
         "progress_id",

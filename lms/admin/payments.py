@@ -7,6 +7,7 @@ from lms import scoping
 from lms.admin import lookups
 from lms.admin.base import StaffModelView
 from lms.admin.display import COURSE_LINK, USER_LINK, enum_name, money
+from lms.admin.drill import time_ranges
 from lms.admin.fields import CURRENCY_CODE, JsonField, MoneyField
 from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
@@ -67,6 +68,7 @@ class TransactionView(ListExportMixin, StaffModelView):
         "currency",
         "user_id",
         "course_id",
+        *time_ranges(Transaction.created_at, Transaction.updated_at),
     ]
     column_sortable_list = ["created_at", "amount", "status", "provider"]
     form_columns = [

@@ -11,6 +11,7 @@ from wtforms.validators import Email, InputRequired, Length
 from lms import scoping
 from lms.admin.base import StaffModelView
 from lms.admin.display import USER_LINK, enum_name
+from lms.admin.drill import time_ranges
 from lms.admin.list_export import ListExportMixin
 from lms.audit import previous_value
 from lms.auth.accounts import count_admins, end_all_sessions, normalise_email
@@ -47,7 +48,7 @@ class UserView(ListExportMixin, StaffModelView):
     column_formatters = {"role": enum_name}
     column_default_sort = ("created_at", True)
     column_searchable_list = ["email", "name"]
-    column_filters = ["role", "created_at", "email_verified"]
+    column_filters = ["role", "created_at", "email_verified", *time_ranges(User.created_at)]
     column_sortable_list = ["email", "name", "role", "created_at"]
     form_columns = ["email", "name", "role", "email_verified", "image"]
     form_args = {"email": {"validators": [InputRequired(), Email(), Length(max=320)]}}

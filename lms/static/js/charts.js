@@ -11,7 +11,26 @@
       var figure = JSON.parse(source.textContent);
       window.Plotly.newPlot(target, figure.data, figure.layout,
                             {responsive: true, displaylogo: false});
+      if (figure.data.some(linksOf)) {
+        target.classList.add("has-drill-down");
+        target.on("plotly_click", followLink);
+      }
     });
+  }
+
+  // Drill-down: a trace's meta.links holds, per bar or point, the URL of the rows behind it
+  // (lms/admin/drill.py builds them); clicking the bar or point opens that list.
+  function linksOf(trace) {
+    return trace.meta && trace.meta.links;
+  }
+
+  function followLink(event) {
+    var point = event.points && event.points[0];
+    var links = point && linksOf(point.data);
+    var index = point && (point.pointIndex !== undefined ? point.pointIndex : point.pointNumber);
+    if (links && links[index]) {
+      window.location.assign(links[index]);
+    }
   }
 
   // The From/To inputs only mean something for a custom range; picking a date switches to it.
