@@ -8,6 +8,7 @@ figure never spells Flask-Admin's positional filter arguments (`flt0_12=…`) it
 """
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, url_for
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -89,7 +90,7 @@ def list_url(endpoint: str, *conditions: tuple[str, str, str]) -> str | None:
     )
     if view is None or not view.is_accessible():
         return None
-    args = {}
+    args: dict[str, Any] = {}  # url_for takes them as query arguments
     for position, (column, operation, value) in enumerate(conditions):
         index = next(
             (

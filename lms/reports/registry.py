@@ -16,7 +16,9 @@ REPORTS: dict[str, Report] = {
         learners.users,
         payments.revenue_by_month,
         payments.revenue_by_course,
+        learners.never_started,
         learners.inactive_students,
+        learners.stuck_students,
         payments.pending_payments,
     )
 }
