@@ -10,6 +10,9 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
+from lms.analytics.bins import COHORT_WINDOW_DAYS, DAY_MS
+from lms.analytics.live.assessments import MIN_ITEM_ATTEMPTS
+
 COLORS = {
     "COMPLETED": "#2e7d32",
     "ACTIVE": "#1565c0",
@@ -23,7 +26,7 @@ COLORS = {
     "ADMIN": "#ef6c00",
 }
 PRIMARY, SECONDARY, WARNING = "#1565c0", "#ef6c00", "#c62828"
-MONEY = "$%{y:,.2f}"
+YOUNG = "#b0bec5"  # a figure too young or too small to read yet
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
 
@@ -61,10 +64,30 @@ def right_axis(title: str, **extra) -> dict:
     }
 
 
-def time_axis(bucket: str) -> dict:
+# Months per tick for a monthly axis of up to so many months (beyond the last: 12).
+MONTH_TICKS = ((24, 1), (48, 3), (96, 6))
+
+
+def time_axis(bucket: str, buckets: int = 0) -> dict:
+    """A date axis whose ticks are buckets: left to itself Plotly ticks a range of a few
+    months every two weeks, and "%b %Y" then reads "Mar, Mar, Apr, May". Months get a tick
+    on every first of the month (every 3, 6 or 12 months past two years), days at least a day
+    apart. `buckets`: how many the chart shows (0: not said; a month a tick)."""
     if bucket == "month":
-        return {"type": "date", "tickformat": "%b %Y", "hoverformat": "%B %Y"}
-    return {"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y"}
+        step = next((months for most, months in MONTH_TICKS if buckets <= most), 12)
+        return {
+            "type": "date",
+            "dtick": f"M{step}",
+            "tick0": "2000-01-01",
+            "tickformat": "%b %Y",
+            "hoverformat": "%B %Y",
+        }
+    days = {"dtick": DAY_MS} if 0 < buckets <= 14 else {}  # a few days: hours otherwise
+    return {"type": "date", "tickformat": "%d %b", "hoverformat": "%a %d %b %Y", **days}
+
+
+def buckets_in(rows: list[dict], key: str = "bucket") -> int:
+    return len({row[key] for row in rows})
 
 
 def bars(x, y, **trace) -> dict:
@@ -124,108 +147,192 @@ def bar_height(rows: list, per_row: int = 24, base: int = 110) -> int:
 
 
 # --- revenue -------------------------------------------------------------------------------
+# One panel per currency, each with its own axis: amounts in two currencies are never drawn
+# on one scale, let alone added.
+
+CURRENCY_COLORS = [PRIMARY, SECONDARY, "#6a1b9a", "#00838f", "#5d4037", "#9e9d24"]
+
+
+def by_currency(rows: list[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["currency"], []).append(row)
+    return groups
+
+
+def in_currency(value: str, currency: str) -> str:
+    """A hover amount: `%{y:,.2f} EUR`."""
+    return "%{" + value + ":,.2f} " + currency
+
+
+def panels(weights: list[int], gap: float) -> list[list[float]]:
+    """Vertical bands of the plot area, top first, in proportion to `weights`."""
+    room = 1 - gap * (len(weights) - 1)
+    bands, top = [], 1.0
+    for weight in weights:
+        height = room * weight / sum(weights)
+        bands.append([max(0.0, top - height), top])
+        top -= height + gap
+    return bands
+
+
+def axis_names(k: int) -> tuple[str, str, str, str]:
+    """Panel k's trace axes (x2, y2) and layout keys (xaxis2, yaxis2); k = 1 is plain x, y."""
+    suffix = "" if k == 1 else str(k)
+    return f"x{suffix}", f"y{suffix}", f"xaxis{suffix}", f"yaxis{suffix}"
 
 
 def revenue_over_time(rows: list[dict], bucket: str) -> go.Figure:
-    title = f"Revenue per {bucket} (completed) and refunds, USD"
-    if not has_any(rows, "revenue", "refunded"):
+    title = f"Gross sales, refunds and net revenue per {bucket}, one panel per currency"
+    if not has_any(rows, "gross", "refunded"):
         return empty(title)
-    x = dates(rows)
-    return go.Figure(
-        data=[
+    groups = by_currency(rows)
+    data: list[dict] = []
+    axes: dict[str, dict] = {}
+    for k, ((currency, mine), band) in enumerate(
+        zip(groups.items(), panels([1] * len(groups), 0.14), strict=True), start=1
+    ):
+        x_name, y_name, x_key, y_key = axis_names(k)
+        x, on = dates(mine), {"xaxis": x_name, "yaxis": y_name, "showlegend": k == 1}
+        data += [
             bars(
                 x,
-                [number(r["revenue"]) for r in rows],
-                name="Revenue (completed)",
+                [number(r["gross"]) for r in mine],
+                name="Gross sales (by payment date)",
+                legendgroup="gross",
                 marker={"color": COLORS["COMPLETED"]},
-                customdata=[r["sales"] for r in rows],
-                hovertemplate=MONEY + " from %{customdata} sales<extra>Revenue</extra>",
+                customdata=[r["sales"] for r in mine],
+                hovertemplate=in_currency("y", currency)
+                + " from %{customdata} sales<extra>Gross sales</extra>",
+                **on,
             ),
             bars(
                 x,
-                [number(r["refunded"]) for r in rows],
-                name="Refunded (by purchase date)",
+                [number(r["refunded"]) for r in mine],
+                name="Refunds (by refund date)",
+                legendgroup="refunds",
                 marker={"color": COLORS["REFUNDED"]},
-                customdata=[r["refunds"] for r in rows],
-                hovertemplate=MONEY + " in %{customdata} refunds<extra>Refunded</extra>",
+                customdata=[r["refunds"] for r in mine],
+                hovertemplate=in_currency("y", currency)
+                + " in %{customdata} refunds<extra>Refunds</extra>",
+                **on,
             ),
-        ],
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": x,
+                "y": [number(r["net"]) for r in mine],
+                "name": "Net revenue",
+                "legendgroup": "net",
+                "marker": {"color": PRIMARY},
+                "hovertemplate": in_currency("y", currency) + "<extra>Net revenue</extra>",
+                **on,
+            },
+        ]
+        last = k == len(groups)
+        axes[x_key] = {
+            **time_axis(bucket),
+            "anchor": y_name,
+            "automargin": True,
+            "title": {"text": f"{bucket.title()} (UTC)" if last else ""},
+            **({"matches": "x"} if k > 1 else {}),
+        }
+        axes[y_key] = {
+            "domain": band,
+            "anchor": x_name,
+            "automargin": True,
+            "rangemode": "tozero",
+            "title": {"text": f"Amount ({currency})"},
+        }
+    first_x, first_y = axes.pop("xaxis"), axes.pop("yaxis")
+    return go.Figure(
+        data=data,
         layout=layout(
             title,
-            f"{bucket.title()} (UTC)",
-            "Amount (USD)",
+            first_x.pop("title")["text"],
+            first_y.pop("title")["text"],
+            xaxis=first_x,
+            yaxis=first_y,
             barmode="group",
-            xaxis=time_axis(bucket),
+            height=160 + 260 * len(groups),
+            **axes,
         ),
     )
 
 
 def revenue_by_course(rows: list[dict]) -> go.Figure:
-    title = "Revenue by course (completed, top 20), USD"
-    if not has_any(rows, "revenue"):
+    title = "Gross sales by course (top 20 per currency), one panel per currency"
+    if not has_any(rows, "gross", "refunded"):
         return empty(title)
-    rows = list(reversed(rows))  # largest at the top of a horizontal bar chart
-    return go.Figure(
-        data=[
+    groups = by_currency(rows)
+    weights = [len(mine) + 2 for mine in groups.values()]  # room for each panel's axis title
+    data: list[dict] = []
+    axes: dict[str, dict] = {}
+    for k, ((currency, mine), band) in enumerate(
+        zip(groups.items(), panels(weights, 0.1), strict=True), start=1
+    ):
+        x_name, y_name, x_key, y_key = axis_names(k)
+        mine = list(reversed(mine))  # largest at the top of a horizontal bar chart
+        data.append(
             hbars(
-                [short(r["title"]) for r in rows],
-                [number(r["revenue"]) for r in rows],
-                marker={"color": PRIMARY},
-                customdata=[[r["sales"], short(r["title"], 80)] for r in rows],
-                hovertemplate="%{customdata[1]}<br>$%{x:,.2f} from %{customdata[0]} sales"
-                "<extra></extra>",
+                [short(r["title"]) for r in mine],
+                [number(r["gross"]) for r in mine],
+                marker={"color": CURRENCY_COLORS[(k - 1) % len(CURRENCY_COLORS)]},
+                customdata=[
+                    [r["sales"], short(r["title"], 80), number(r["net"]), r["refunds"]]
+                    for r in mine
+                ],
+                hovertemplate="%{customdata[1]}<br>"
+                + in_currency("x", currency)
+                + " gross from %{customdata[0]} sales, %{customdata[3]} refunds, net "
+                + in_currency("customdata[2]", currency)
+                + "<extra></extra>",
+                xaxis=x_name,
+                yaxis=y_name,
             )
-        ],
-        layout=layout(title, "Revenue (USD)", "", height=bar_height(rows)),
+        )
+        axes[x_key] = {
+            "anchor": y_name,
+            "automargin": True,
+            "rangemode": "tozero",
+            "title": {"text": f"Gross sales ({currency})"},
+        }
+        axes[y_key] = {"domain": band, "anchor": x_name, "automargin": True}
+    first_x, first_y = axes.pop("xaxis"), axes.pop("yaxis")
+    return go.Figure(
+        data=data,
+        layout=layout(
+            title,
+            first_x.pop("title")["text"],
+            "",
+            xaxis=first_x,
+            yaxis=first_y,
+            showlegend=False,
+            height=bar_height(rows) + 90 * (len(groups) - 1),
+            **axes,
+        ),
     )
 
 
 def status_breakdown(rows: list[dict]) -> go.Figure:
-    title = "Transactions by status: count and value"
+    title = "Payments made in the range by status now, per currency (count)"
     if not has_any(rows, "transactions"):
         return empty(title)
-    labels = [
-        r["status"] if r["currency"] == "USD" else f"{r['status']} ({r['currency']})" for r in rows
+    data = [
+        bars(
+            [r["status"] for r in mine],
+            [r["transactions"] for r in mine],
+            name=currency,
+            marker={"color": CURRENCY_COLORS[k % len(CURRENCY_COLORS)]},
+            customdata=[number(r["amount"]) for r in mine],
+            hovertemplate="%{x}: %{y:,} payments, "
+            + in_currency("customdata", currency)
+            + f"<extra>{currency}</extra>",
+        )
+        for k, (currency, mine) in enumerate(by_currency(rows).items())
     ]
-    colors = [COLORS.get(r["status"], PRIMARY) for r in rows]
-    # Two panels side by side: count on the left, value on the right.
     return go.Figure(
-        data=[
-            bars(
-                labels,
-                [r["transactions"] for r in rows],
-                marker={"color": colors},
-                hovertemplate="%{x}: %{y:,} transactions<extra></extra>",
-            ),
-            bars(
-                labels,
-                [number(r["amount"]) for r in rows],
-                marker={"color": colors},
-                customdata=[r["currency"] for r in rows],
-                xaxis="x2",
-                yaxis="y2",
-                hovertemplate="%{x}: %{y:,.2f} %{customdata}<extra></extra>",
-            ),
-        ],
-        layout=layout(
-            title,
-            "Status (count)",
-            "Transactions",
-            showlegend=False,
-            xaxis={"domain": [0, 0.44]},
-            xaxis2={
-                "domain": [0.56, 1],
-                "anchor": "y2",
-                "automargin": True,
-                "title": {"text": "Status (value)"},
-            },
-            yaxis2={
-                "anchor": "x2",
-                "automargin": True,
-                "rangemode": "tozero",
-                "title": {"text": "Amount (currency of the sale)"},
-            },
-        ),
+        data=data, layout=layout(title, "Status", "Payments", barmode="group", showlegend=True)
     )
 
 
@@ -255,7 +362,7 @@ def enrollments_over_time(rows: list[dict], bucket: str) -> go.Figure:
             f"{bucket.title()} enrolled (UTC)",
             "Enrollments",
             barmode="stack",
-            xaxis=time_axis(bucket),
+            xaxis=time_axis(bucket, buckets_in(rows)),
         ),
     )
 
@@ -302,7 +409,7 @@ def time_to_completion(rows: list[dict]) -> go.Figure:
     title = "Time from enrollment to completion (completions in the range)"
     if not rows or not rows[0]["total"]:
         return empty(title, "No completions in this range.")
-    first = rows[0]
+    first = rows[0]  # computed on exact durations, shown to 0.1 day
     note = f"median {first['median_days']:.1f} days · 90% within {first['p90_days']:.1f} days"
     return go.Figure(
         data=[
@@ -315,7 +422,7 @@ def time_to_completion(rows: list[dict]) -> go.Figure:
         ],
         layout=layout(
             title,
-            "Whole days from enrollment to completion",
+            "Time from enrollment to completion (exact, in bands of days)",
             "Completions",
             annotations=[
                 {
@@ -384,37 +491,41 @@ def drop_off_funnel(rows: list[dict], course_title: str | None) -> go.Figure:
 
 
 def cohort_completion(rows: list[dict]) -> go.Figure:
-    title = "Completion by monthly enrollment cohort"
+    title = f"Completion within {COHORT_WINDOW_DAYS} days of enrolling, by monthly cohort"
     if not has_any(rows, "enrolled"):
         return empty(title)
     x = dates(rows, "cohort")
+    young = f"not yet comparable: younger than {COHORT_WINDOW_DAYS} days"
+    rates = [r["completion_rate"] for r in rows]  # None while a cohort is not comparable
     return go.Figure(
         data=[
             bars(
                 x,
                 [r["enrolled"] for r in rows],
                 name="Enrolled",
-                marker={"color": PRIMARY},
-                hovertemplate="%{y:,} enrolled<extra></extra>",
+                marker={"color": [PRIMARY if r["comparable"] else YOUNG for r in rows]},
+                customdata=["" if r["comparable"] else f" ({young})" for r in rows],
+                hovertemplate="%{y:,} enrolled%{customdata}<extra></extra>",
             ),
             {
                 "type": "scatter",
                 "x": x,
                 "mode": "lines+markers",
                 "yaxis": "y2",
-                "y": [r["completion_rate"] and float(r["completion_rate"]) for r in rows],
-                "name": "Completed so far (%)",
+                "y": [rate if rate is None else float(rate) for rate in rates],
+                "name": f"Completed within {COHORT_WINDOW_DAYS} days (%)",
                 "marker": {"color": COLORS["COMPLETED"]},
                 "customdata": [r["completed"] for r in rows],
-                "hovertemplate": "%{y:.1f}% (%{customdata:,}) completed<extra></extra>",
+                "hovertemplate": "%{y:.1f}% (%{customdata:,}) completed within "
+                f"{COHORT_WINDOW_DAYS} days<extra></extra>",
             },
         ],
         layout=layout(
             title,
-            "Month of enrollment (UTC)",
+            "Month of enrollment (UTC); pale: not yet comparable",
             "Enrolled students",
-            xaxis=time_axis("month"),
-            yaxis2=right_axis("Completed (%)", range=[0, 100]),
+            xaxis=time_axis("month", len(rows)),
+            yaxis2=right_axis(f"Completed within {COHORT_WINDOW_DAYS} days (%)", range=[0, 100]),
         ),
     )
 
@@ -498,7 +609,8 @@ def lesson_engagement(rows: list[dict], course_title: str | None) -> go.Figure:
                 "x": x,
                 "mode": "lines+markers",
                 "yaxis": "y2",
-                "y": [round(number(r["average_watch_seconds"]) / 60, 2) for r in rows],
+                # Minutes unrounded: the hover and the table round, once.
+                "y": [number(r["average_watch_seconds"]) / 60 for r in rows],
                 "name": "Average watch time (min)",
                 "marker": {"color": SECONDARY},
                 "customdata": [r["minutes"] for r in rows],
@@ -541,7 +653,11 @@ def signups_over_time(rows: list[dict], bucket: str) -> go.Figure:
     return go.Figure(
         data=traces,
         layout=layout(
-            title, f"{bucket.title()} (UTC)", "New users", barmode="stack", xaxis=time_axis(bucket)
+            title,
+            f"{bucket.title()} (UTC)",
+            "New users",
+            barmode="stack",
+            xaxis=time_axis(bucket, buckets_in(rows)),
         ),
     )
 
@@ -636,7 +752,9 @@ def attempts_per_student(rows: list[dict]) -> go.Figure:
     )
 
 
-def item_analysis(rows: list[dict], quiz_title: str | None) -> go.Figure:
+def item_analysis(
+    rows: list[dict], quiz_title: str | None, minimum: int = MIN_ITEM_ATTEMPTS
+) -> go.Figure:
     title = f"Item analysis (first attempts): {short(quiz_title, 50)}"
     rated = [r for r in rows if r["facility"] is not None and r["discrimination"] is not None]
     if not rated:
@@ -651,10 +769,21 @@ def item_analysis(rows: list[dict], quiz_title: str | None) -> go.Figure:
                 "y": [number(r["discrimination"]) for r in rated],
                 "text": [f"Q{r['order']}" for r in rated],
                 "textposition": "top center",
-                "marker": {"size": 12, "color": PRIMARY},
-                "customdata": [[short(r["question"], 60), r["attempts"]] for r in rated],
+                # Grey: too few first attempts to read anything into the indices.
+                "marker": {
+                    "size": 12,
+                    "color": [PRIMARY if r["attempts"] >= minimum else YOUNG for r in rated],
+                },
+                "customdata": [
+                    [
+                        short(r["question"], 60),
+                        r["attempts"],
+                        "" if r["attempts"] >= minimum else f" (too few: {minimum} needed)",
+                    ]
+                    for r in rated
+                ],
                 "hovertemplate": "%{text}: %{customdata[0]}<br>facility %{x:.1f}%, discrimination "
-                "%{y:.1f}% over %{customdata[1]} first attempts<extra></extra>",
+                "%{y:.1f}% over %{customdata[1]} first attempts%{customdata[2]}<extra></extra>",
             }
         ],
         layout=layout(

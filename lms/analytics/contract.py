@@ -21,17 +21,21 @@ class FigureSource(Protocol):
 
     # --- revenue ---------------------------------------------------------------------------
 
+    # Every amount in its own currency, never added to another (analytics/live/revenue.py
+    # defines sales, refunds and net revenue).
+
     def revenue_series(self, f: Filters) -> list[dict]:
-        """Per day or month: completed revenue and sales, refunded amount and refunds."""
+        """Per currency, per day or month: gross sales and sales, refunds by refund date, net."""
 
     def revenue_by_course(self, f: Filters) -> list[dict]:
-        """The top courses by completed revenue (a deleted course has no title)."""
+        """Per currency, the top courses by gross sales (a deleted course has no title)."""
 
     def transactions_by_status(self, f: Filters) -> list[dict]:
-        """Count, value and average of the transactions per status and currency."""
+        """Count, value and average of the payments made, per currency and status."""
 
-    def revenue_months(self, f: Filters) -> dict:
-        """Revenue this month so far, the same days of last month, all of last month (by now)."""
+    def revenue_months(self, f: Filters) -> list[dict]:
+        """Per currency: gross sales this month so far, in the same span of last month
+        (sql.month_spans), and in all of last month; whatever the range."""
 
     # --- enrollments and completion --------------------------------------------------------
 
@@ -39,13 +43,16 @@ class FigureSource(Protocol):
         """Enrollments per day or month and status, zeros included."""
 
     def enrollment_overview(self, f: Filters) -> tuple[dict, list[dict]]:
-        """Enrollments, completions, completion rate and progress: in total, and per course."""
+        """Enrollments, completions, completion rate and average progress (an enrollment with
+        no course_progress row at 0%): in total, and per course."""
 
     def time_to_completion(self, f: Filters) -> list[dict]:
-        """Completions by days since enrollment, with the median and 90th percentile."""
+        """Completions by their exact time since enrollment, with the median and 90th
+        percentile in days (to 0.1)."""
 
     def completion_by_cohort(self, f: Filters) -> list[dict]:
-        """Per month of enrollment: enrolled, completed since, and the rate."""
+        """Per month of enrollment: enrolled, completed within bins.COHORT_WINDOW_DAYS of
+        enrolling, whether the cohort is old enough to compare, and the rate if it is."""
 
     def refunds_by_progress(self, f: Filters) -> list[dict]:
         """Refunded sales by how far the student had got in the course."""
@@ -53,7 +60,8 @@ class FigureSource(Protocol):
     # --- progress --------------------------------------------------------------------------
 
     def progress_distribution(self, f: Filters) -> list[dict]:
-        """Students active in the range by progress percent, in bins."""
+        """Students active in the range (a lesson watched or completed in it; per course) by
+        progress percent, in bins."""
 
     def progress_by_course(self, f: Filters) -> list[dict]:
         """Average progress per course of the students active in the range."""

@@ -9,13 +9,15 @@ from datetime import date, timedelta
 
 from lms.analytics.bins import (
     ATTEMPT_LABELS,
-    DURATION_BINS,
     PROGRESS_LABELS,
     REFUND_LABELS,
     SCORE_LABELS,
+    cohort_comparable,
+    durations_figure,
+    progress_bin,
 )
 from lms.analytics.filters import Filters
-from lms.analytics.sql import BUCKETS, COHORTS, MONTHS, fetch, fetch_one
+from lms.analytics.sql import BUCKETS, COHORTS, fetch, fetch_one, month_spans
 
 DAYS = "day >= CAST(:start AS date) AND day < CAST(:end AS date)"
 D_DAYS = "d.day >= CAST(:start AS date) AND d.day < CAST(:end AS date)"
@@ -55,22 +57,33 @@ def periods(f: Filters) -> dict:
 
 # --- revenue -------------------------------------------------------------------------------
 
+# Sales by day paid ('sales', keyed status/currency) and refunds by day refunded
+# ('refunds_issued', keyed by currency), as the money events of the live figures.
+DAY_EVENTS = f"""days AS (
+    SELECT day, split_part(key, '/', 2) AS currency, n AS sales, amount AS gross,
+           0 AS refunds, 0 AS refunded
+    FROM analytics_daily
+    WHERE metric = 'sales' AND split_part(key, '/', 1) IN ('COMPLETED', 'REFUNDED') AND {DAYS}
+    UNION ALL
+    SELECT day, key, 0, 0, n, amount
+    FROM analytics_daily WHERE metric = 'refunds_issued' AND {DAYS})"""
+
 
 def revenue_series(f: Filters) -> list[dict]:
     return fetch(
         f"""
-        WITH {BUCKETS}, sales AS (
-            SELECT date_trunc(:bucket, CAST(day AS timestamp)) AS bucket,
-                   sum(amount) FILTER (WHERE key = 'COMPLETED/' || :currency) AS revenue,
-                   sum(n) FILTER (WHERE key = 'COMPLETED/' || :currency) AS sales,
-                   sum(amount) FILTER (WHERE key = 'REFUNDED/' || :currency) AS refunded,
-                   sum(n) FILTER (WHERE key = 'REFUNDED/' || :currency) AS refunds
-            FROM analytics_daily WHERE metric = 'sales' AND {DAYS} GROUP BY 1)
-        SELECT b.bucket, coalesce(s.revenue, 0) AS revenue,
-               CAST(coalesce(s.sales, 0) AS bigint) AS sales,
-               coalesce(s.refunded, 0) AS refunded,
-               CAST(coalesce(s.refunds, 0) AS bigint) AS refunds
-        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""",
+        WITH {BUCKETS}, {DAY_EVENTS}, sums AS (
+            SELECT date_trunc(:bucket, CAST(day AS timestamp)) AS bucket, currency,
+                   sum(gross) AS gross, CAST(sum(sales) AS bigint) AS sales,
+                   sum(refunded) AS refunded, CAST(sum(refunds) AS bigint) AS refunds
+            FROM days GROUP BY 1, 2)
+        SELECT b.bucket, c.currency, coalesce(s.gross, 0) AS gross,
+               coalesce(s.sales, 0) AS sales, coalesce(s.refunded, 0) AS refunded,
+               coalesce(s.refunds, 0) AS refunds,
+               coalesce(s.gross, 0) - coalesce(s.refunded, 0) AS net
+        FROM (SELECT DISTINCT currency FROM sums) c CROSS JOIN buckets b
+        LEFT JOIN sums s ON s.bucket = b.bucket AND s.currency = c.currency
+        ORDER BY c.currency, b.bucket""",
         f,
     )
 
@@ -78,17 +91,22 @@ def revenue_series(f: Filters) -> list[dict]:
 def revenue_by_course(f: Filters) -> list[dict]:
     return fetch(
         f"""
-        SELECT x.course_id, c.title, x.revenue, x.sales, x.average_order, x.refunded, x.refunds
+        SELECT x.course_id, c.title, x.currency, x.gross, x.sales, x.average_order,
+               x.refunded, x.refunds, x.net
         FROM (
-            SELECT x."courseId" AS course_id, sum(x.revenue) AS revenue,
+            SELECT x."courseId" AS course_id, x.currency, sum(x.gross) AS gross,
                    CAST(sum(x.sales) AS bigint) AS sales,
-                   round(sum(x.revenue) / nullif(sum(x.sales), 0), 2) AS average_order,
-                   sum(x.refunded) AS refunded, CAST(sum(x.refunds) AS bigint) AS refunds
+                   round(sum(x.gross) / nullif(sum(x.sales), 0), 2) AS average_order,
+                   sum(x.refunded) AS refunded, CAST(sum(x.refunds) AS bigint) AS refunds,
+                   sum(x.gross) - sum(x.refunded) AS net,
+                   row_number() OVER (PARTITION BY x.currency
+                                      ORDER BY sum(x.gross) DESC, sum(x.sales) DESC, x."courseId")
+                       AS rank
             FROM analytics_course_sales x WHERE {PERIODS}
-            GROUP BY x."courseId" HAVING sum(x.sales) + sum(x.refunds) > 0
-            ORDER BY revenue DESC, sales DESC, x."courseId" LIMIT :top) x
+            GROUP BY x."courseId", x.currency HAVING sum(x.sales) + sum(x.refunds) > 0) x
         LEFT JOIN courses c ON c.id = x.course_id
-        ORDER BY x.revenue DESC, x.sales DESC, x.course_id""",
+        WHERE x.rank <= :top
+        ORDER BY x.currency, x.gross DESC, x.sales DESC, x.course_id""",
         f,
         **periods(f),
     )
@@ -97,34 +115,50 @@ def revenue_by_course(f: Filters) -> list[dict]:
 def transactions_by_status(f: Filters) -> list[dict]:
     return fetch(
         f"""
-        WITH sales AS (
+        WITH paid AS (
             SELECT split_part(key, '/', 1) AS status, split_part(key, '/', 2) AS currency,
                    CAST(sum(n) AS bigint) AS n, sum(amount) AS amount
             FROM analytics_daily WHERE metric = 'sales' AND {DAYS} GROUP BY 1, 2)
-        SELECT CAST(s.status AS text) AS status, coalesce(x.currency, :currency) AS currency,
-               coalesce(x.n, 0) AS transactions, coalesce(x.amount, 0) AS amount,
-               round(x.amount / nullif(x.n, 0), 2) AS average
-        FROM unnest(enum_range(CAST(NULL AS "PaymentStatus"))) AS s(status)
-        LEFT JOIN sales x ON x.status = CAST(s.status AS text)
-        ORDER BY coalesce(x.currency, :currency) <> :currency, x.currency, s.status""",
+        SELECT CAST(s.status AS text) AS status, c.currency, coalesce(p.n, 0) AS transactions,
+               coalesce(p.amount, 0) AS amount, round(p.amount / nullif(p.n, 0), 2) AS average
+        FROM (SELECT DISTINCT currency FROM paid) c
+        CROSS JOIN unnest(enum_range(CAST(NULL AS "PaymentStatus"))) AS s(status)
+        LEFT JOIN paid p ON p.status = CAST(s.status AS text) AND p.currency = c.currency
+        ORDER BY c.currency, s.status""",
         f,
     )
 
 
-def revenue_months(f: Filters) -> dict:
-    return fetch_one(
-        f"""
-        WITH {MONTHS}
-        SELECT m.this_start, m.last_start,
-               coalesce(sum(d.amount) FILTER (WHERE d.day >= m.this_start), 0) AS this_month,
-               coalesce(sum(d.amount) FILTER (WHERE d.day < m.this_start), 0) AS last_month,
-               coalesce(sum(d.amount) FILTER (WHERE d.day < m.same_day_end), 0)
-                   AS last_month_to_date
-        FROM m LEFT JOIN analytics_daily d
-             ON d.metric = 'sales' AND d.key = 'COMPLETED/' || :currency
-            AND d.day >= m.last_start AND d.day < CAST(:now AS timestamp)
-        GROUP BY m.this_start, m.last_start, m.same_day_end""",
+def revenue_months(f: Filters) -> list[dict]:
+    """Whole days from the day rows; the two days a span ends inside of (today up to now, and
+    the same day of last month) are read live, since day rows cannot be cut at a minute."""
+    return fetch(
+        """
+        WITH rolled AS (
+            SELECT split_part(key, '/', 2) AS currency, CAST(day AS timestamp) AS at, amount
+            FROM analytics_daily
+            WHERE metric = 'sales' AND split_part(key, '/', 1) IN ('COMPLETED', 'REFUNDED')
+              AND day >= CAST(:last_start AS date) AND day < CAST(:cut_day AS date)),
+        edges AS (
+            SELECT t.currency, t."createdAt" AS at, t.amount FROM transactions t
+            WHERE t.status IN ('COMPLETED', 'REFUNDED')
+              AND ((t."createdAt" >= :last_cut_day AND t."createdAt" < :last_cut)
+                OR (t."createdAt" >= :cut_day AND t."createdAt" < :cut))),
+        parts AS (
+            SELECT currency, sum(amount) FILTER (WHERE at >= :this_start) AS this_month,
+                   sum(amount) FILTER (WHERE at < :last_cut_day) AS last_month_to_date,
+                   sum(amount) FILTER (WHERE at < :this_start) AS last_month
+            FROM rolled GROUP BY currency
+            UNION ALL
+            SELECT currency, sum(amount) FILTER (WHERE at >= :cut_day),
+                   sum(amount) FILTER (WHERE at < :last_cut), NULL
+            FROM edges GROUP BY currency)
+        SELECT currency, coalesce(sum(this_month), 0) AS this_month,
+               coalesce(sum(last_month_to_date), 0) AS last_month_to_date,
+               coalesce(sum(last_month), 0) AS last_month
+        FROM parts GROUP BY currency ORDER BY currency""",
         f,
+        **month_spans(f.now).params(),
     )
 
 
@@ -159,7 +193,7 @@ def enrollment_totals(f: Filters) -> dict:
                CAST(coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0) AS bigint) AS completed,
                round(100.0 * coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0)
                      / nullif(sum(n), 0), 1) AS completion_rate,
-               round(sum(amount) / nullif(sum(m), 0), 1) AS average_progress
+               round(sum(amount) / nullif(sum(n), 0), 1) AS average_progress
         FROM analytics_daily WHERE metric = 'enrollments' AND {DAYS}""",
         f,
     )
@@ -171,8 +205,7 @@ def completion_by_course(f: Filters) -> list[dict]:
         SELECT c.id AS course_id, c.title, CAST(sum(x.enrollments) AS bigint) AS enrollments,
                CAST(sum(x.completed) AS bigint) AS completed,
                round(100.0 * sum(x.completed) / sum(x.enrollments), 1) AS completion_rate,
-               round(sum(x."progressSum") / nullif(sum(x."progressCount"), 0), 1)
-                   AS average_progress
+               round(sum(x."progressSum") / sum(x.enrollments), 1) AS average_progress
         FROM analytics_course_enrollments x JOIN courses c ON c.id = x."courseId"
         WHERE {PERIODS}
         GROUP BY c.id, c.title HAVING sum(x.enrollments) > 0
@@ -183,31 +216,12 @@ def completion_by_course(f: Filters) -> list[dict]:
 
 
 def time_to_completion(f: Filters) -> list[dict]:
-    """The histogram and percentile_cont's median and 90th percentile, from day counts."""
+    """The live figure's own SQL over the stored durations (one key per exact duration)."""
     return fetch(
-        f"""
-        WITH done AS (
-            SELECT CAST(key AS int) AS days, sum(n) AS n FROM analytics_daily
-            WHERE metric = 'completions' AND {DAYS} GROUP BY 1),
-        {DURATION_BINS},
-        total AS (SELECT coalesce(sum(n), 0) AS total FROM done),
-        ranked AS (SELECT days, sum(n) OVER (ORDER BY days) AS upto FROM done),
-        pct AS (
-            SELECT v.p, (SELECT min(days) FROM ranked WHERE upto > floor(v.p * (t.total - 1)))
-                       AS lo,
-                   (SELECT min(days) FROM ranked WHERE upto > ceil(v.p * (t.total - 1))) AS hi,
-                   v.p * (t.total - 1) - floor(v.p * (t.total - 1)) AS frac
-            FROM (VALUES (0.5), (0.9)) AS v(p), total t WHERE t.total > 0),
-        summary AS (
-            SELECT CAST(t.total AS bigint) AS total,
-                   (SELECT round(lo + frac * (hi - lo), 1) FROM pct WHERE p = 0.5)
-                       AS median_days,
-                   (SELECT round(lo + frac * (hi - lo), 1) FROM pct WHERE p = 0.9) AS p90_days
-            FROM total t)
-        SELECT b.pos, b.label, CAST(coalesce(sum(d.n), 0) AS bigint) AS completions, s.total,
-               s.median_days, s.p90_days
-        FROM bins b LEFT JOIN done d ON d.days >= b.lo AND d.days < b.hi CROSS JOIN summary s
-        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""",
+        durations_figure(f"""
+            SELECT CAST(d.key AS bigint) AS ms
+            FROM analytics_daily d CROSS JOIN generate_series(1, d.n)
+            WHERE d.metric = 'completions' AND {D_DAYS}"""),
         f,
     )
 
@@ -216,12 +230,17 @@ def completion_by_cohort(f: Filters) -> list[dict]:
     return fetch(
         f"""
         WITH {COHORTS}, counts AS (
-            SELECT date_trunc('month', CAST(day AS timestamp)) AS cohort, sum(n) AS enrolled,
-                   coalesce(sum(n) FILTER (WHERE key = 'COMPLETED'), 0) AS completed
-            FROM analytics_daily WHERE metric = 'enrollments' AND {DAYS} GROUP BY 1)
+            SELECT date_trunc('month', CAST(day AS timestamp)) AS cohort,
+                   sum(n) FILTER (WHERE metric = 'enrollments') AS enrolled,
+                   coalesce(sum(n) FILTER (WHERE metric = 'cohort_completions'), 0) AS completed
+            FROM analytics_daily
+            WHERE metric IN ('enrollments', 'cohort_completions') AND {DAYS} GROUP BY 1)
         SELECT c.cohort, CAST(coalesce(n.enrolled, 0) AS bigint) AS enrolled,
                CAST(coalesce(n.completed, 0) AS bigint) AS completed,
-               round(100.0 * n.completed / nullif(n.enrolled, 0), 1) AS completion_rate
+               {cohort_comparable("c.cohort")} AS comparable,
+               CASE WHEN {cohort_comparable("c.cohort")}
+                    THEN round(100.0 * n.completed / nullif(n.enrolled, 0), 1) END
+                   AS completion_rate
         FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""",
         f,
     )
@@ -249,32 +268,41 @@ def refunds_by_progress(f: Filters) -> list[dict]:
 # --- progress ------------------------------------------------------------------------------
 
 
+# Course progress records with lesson activity on a day of the range.
+ACTIVE = """analytics_progress_activity
+    WHERE days && daterange(CAST(:start AS date), CAST(:end AS date))"""
+
+
 def progress_distribution(f: Filters) -> list[dict]:
-    return binned("activity", PROGRESS_LABELS, f, "students")
+    return fetch(
+        f"""
+        WITH active AS (SELECT {progress_bin("progress")} AS bin FROM {ACTIVE}),
+        {PROGRESS_LABELS}
+        SELECT b.pos, b.label, count(a.bin) AS students
+        FROM bins b LEFT JOIN active a ON a.bin = b.pos
+        GROUP BY b.pos, b.label ORDER BY b.pos""",
+        f,
+    )
 
 
 def progress_by_course(f: Filters) -> list[dict]:
     return fetch(
         f"""
-        SELECT c.id AS course_id, c.title, CAST(sum(x.students) AS bigint) AS students,
-               round(sum(x."progressSum") / sum(x.students), 1) AS average_progress,
-               CAST(sum(x.finished) AS bigint) AS finished
-        FROM analytics_course_activity x JOIN courses c ON c.id = x."courseId"
-        WHERE {PERIODS}
-        GROUP BY c.id, c.title HAVING sum(x.students) > 0
-        ORDER BY students DESC, c.title, c.id LIMIT :top""",
+        SELECT c.id AS course_id, c.title, count(*) AS students,
+               round(avg(a.progress), 1) AS average_progress,
+               count(*) FILTER (WHERE a.progress >= 100) AS finished
+        FROM (SELECT "courseId", progress FROM {ACTIVE}) a JOIN courses c ON c.id = a."courseId"
+        GROUP BY c.id, c.title ORDER BY students DESC, c.title, c.id LIMIT :top""",
         f,
-        **periods(f),
     )
 
 
 def progress_totals(f: Filters) -> dict:
     return fetch_one(
         f"""
-        SELECT CAST(coalesce(sum(n), 0) AS bigint) AS students,
-               round(sum(amount) / nullif(sum(n), 0), 1) AS average_progress,
-               CAST(coalesce(sum(n) FILTER (WHERE key = '11'), 0) AS bigint) AS finished
-        FROM analytics_daily WHERE metric = 'activity' AND {DAYS}""",
+        SELECT count(*) AS students, round(avg(progress), 1) AS average_progress,
+               count(*) FILTER (WHERE progress >= 100) AS finished
+        FROM {ACTIVE}""",
         f,
     )
 

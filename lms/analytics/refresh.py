@@ -11,19 +11,21 @@ from lms.analytics.sql import REVENUE_CURRENCY
 from lms.db import lift_statement_time
 from lms.models import utcnow
 
-# One row per course, from three per-course aggregates joined on the course id. Revenue is
+# One row per course, from two per-course aggregates joined on the course id. averageProgress
+# is the mean over the course's enrollments, 0% for one without a course_progress row (enrolled,
+# never started); a progress row without an enrollment is nobody's progress in it. Revenue is
 # completed sales in the course's own currency (a sum across currencies means nothing).
 # A new row gets a cuid-shaped id derived from its course (Prisma's ids are made by the
 # client, so the database has no default). averageRating has no source in the schema: kept.
 REFRESH_SQL = text("""
     WITH enrolled AS (
-        SELECT "courseId", count(*) AS total,
-               count(*) FILTER (WHERE status = 'ACTIVE') AS active,
-               count(*) FILTER (WHERE status = 'COMPLETED') AS completed
-        FROM enrollments GROUP BY "courseId"),
-    progress AS (
-        SELECT "courseId", avg("progressPercent") AS average
-        FROM course_progress GROUP BY "courseId"),
+        SELECT e."courseId", count(*) AS total,
+               count(*) FILTER (WHERE e.status = 'ACTIVE') AS active,
+               count(*) FILTER (WHERE e.status = 'COMPLETED') AS completed,
+               avg(coalesce(cp."progressPercent", 0)) AS average_progress
+        FROM enrollments e LEFT JOIN course_progress cp
+             ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
+        GROUP BY e."courseId"),
     revenue AS (
         SELECT t."courseId", sum(t.amount) AS total
         FROM transactions t JOIN courses c ON c.id = t."courseId" AND c.currency = t.currency
@@ -34,11 +36,10 @@ REFRESH_SQL = text("""
     SELECT 'c' || substr(md5('course_analytics:' || c.id), 1, 24), c.id,
            coalesce(e.total, 0), coalesce(e.active, 0),
            coalesce(100.0 * e.completed / nullif(e.total, 0), 0),
-           coalesce(p.average, 0), coalesce(r.total, 0),
+           coalesce(e.average_progress, 0), coalesce(r.total, 0),
            CAST(:now AS timestamp(3))
     FROM courses c
          LEFT JOIN enrolled e ON e."courseId" = c.id
-         LEFT JOIN progress p ON p."courseId" = c.id
          LEFT JOIN revenue r ON r."courseId" = c.id
     ON CONFLICT ("courseId") DO UPDATE SET
         "totalEnrollments" = EXCLUDED."totalEnrollments",

@@ -1,11 +1,13 @@
-"""App-owned rollup tables (migration 0005, UNLOGGED) and the set-based SQL that rebuilds them.
+"""App-owned rollup tables (UNLOGGED; migrations 0005, 0007, 0008) and the SQL rebuilding them.
 
 The all-courses dashboards of a large platform read these instead of scanning millions of
 rows per request. Every figure they hold is additive (counts and sums), so any range of days
 or months adds up exactly; non-additive figures (distinct students, percentiles) are stored as
-distributions. `flask analytics refresh` and the admin button rebuild every table beside the
-old one and swap them in at the end, in one transaction: readers see the previous figures
-until it commits, and no replaced rows are left behind to vacuum.
+distributions, and students active in a range as one row per course progress record with the
+days it had lesson activity (a range test counts each once, which no sum of days can).
+`flask analytics refresh` and the admin button rebuild every table beside the old one and
+swap them in at the end, in one transaction: readers see the previous figures until it
+commits, and no replaced rows are left behind to vacuum.
 """
 
 import time
@@ -13,52 +15,43 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Date, Double, Numeric, Table, Text, text
-from sqlalchemy.dialects.postgresql import TIMESTAMP
+from sqlalchemy import BigInteger, Column, Date, Double, Integer, Numeric, Table, Text, text
+from sqlalchemy.dialects.postgresql import DATEMULTIRANGE, TIMESTAMP
 from sqlalchemy.types import TypeEngine
 
-from lms.analytics.bins import progress_bin, refund_bin, score_bin, whole_days
+from lms.analytics.bins import completed_within_window, duration_ms, refund_bin, score_bin
 from lms.db import db
 
 # Per course (or quiz), day and month: one table per family of facts, each dated by its own
-# column. (table, id column, {measure: type}, the day rows from a staged aggregate.)
-FAMILIES: list[tuple[str, str, dict[str, type[TypeEngine[Any]]], str]] = [
+# column. (table, key columns, {measure: type}, the day rows from a staged aggregate.)
+FAMILIES: list[tuple[str, tuple[str, ...], dict[str, type[TypeEngine[Any]]], str]] = [
     (
+        # Per currency (never added together): sales (COMPLETED, or REFUNDED since) on the day
+        # paid, refunds on the day refunded ("updatedAt": the platform keeps no refund time).
         "analytics_course_sales",
-        "courseId",
-        {"sales": BigInteger, "revenue": Numeric, "refunds": BigInteger, "refunded": Numeric},
-        """SELECT day, "courseId",
-               coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
-               coalesce(sum(amount) FILTER (WHERE status = 'COMPLETED'), 0),
-               coalesce(sum(n) FILTER (WHERE status = 'REFUNDED'), 0),
-               coalesce(sum(amount) FILTER (WHERE status = 'REFUNDED'), 0)
-        FROM staged_sales
-        WHERE currency = :currency AND status IN ('COMPLETED', 'REFUNDED') GROUP BY 1, 2""",
+        ("courseId", "currency"),
+        {"sales": BigInteger, "gross": Numeric, "refunds": BigInteger, "refunded": Numeric},
+        """SELECT day, "courseId", currency, sum(sales), sum(gross), sum(refunds), sum(refunded)
+        FROM (SELECT day, "courseId", currency, n AS sales, amount AS gross, 0 AS refunds,
+                     0 AS refunded
+              FROM staged_sales WHERE status IN ('COMPLETED', 'REFUNDED')
+              UNION ALL
+              SELECT CAST("updatedAt" AS date), "courseId", currency, 0, 0, count(*), sum(amount)
+              FROM transactions WHERE status = 'REFUNDED' GROUP BY 1, 2, 3) sales
+        GROUP BY 1, 2, 3""",
     ),
     (
         "analytics_course_enrollments",
-        "courseId",
-        {
-            "enrollments": BigInteger,
-            "completed": BigInteger,
-            "progressCount": BigInteger,
-            "progressSum": BigInteger,
-        },
+        ("courseId",),
+        # progressSum: every enrollment's progress, 0 without a course_progress row.
+        {"enrollments": BigInteger, "completed": BigInteger, "progressSum": BigInteger},
         """SELECT day, "courseId", sum(n), coalesce(sum(n) FILTER (WHERE status = 'COMPLETED'), 0),
-               sum(progress_n), sum(progress_sum)
+               sum(progress_sum)
         FROM staged_enrolled GROUP BY 1, 2""",
     ),
     (
-        "analytics_course_activity",
-        "courseId",
-        {"students": BigInteger, "progressSum": BigInteger, "finished": BigInteger},
-        """SELECT day, "courseId", sum(n), sum(progress_sum),
-               coalesce(sum(n) FILTER (WHERE bin = 11), 0)
-        FROM staged_active GROUP BY 1, 2""",
-    ),
-    (
         "analytics_quiz_attempts",
-        "quizId",
+        ("quizId",),
         {"attempts": BigInteger, "passed": BigInteger, "scoreSum": Numeric},
         """SELECT day, "quizId", sum(n), coalesce(sum(n) FILTER (WHERE passed), 0), sum(score_sum)
         FROM staged_attempts GROUP BY 1, 2""",
@@ -83,12 +76,23 @@ FAMILY_TABLES = [
         db.metadata,
         Column("grain", Text, primary_key=True),
         Column("period", Date, primary_key=True),
-        Column(entity, Text, primary_key=True),
+        *(Column(key, Text, primary_key=True) for key in keys),
         *(Column(column, kind, nullable=False) for column, kind in measures.items()),
         prefixes=["UNLOGGED"],
     )
-    for name, entity, measures, _sql in FAMILIES
+    for name, keys, measures, _sql in FAMILIES
 ]
+# Per course progress record with lesson activity: its course, its progress now, and the UTC
+# days on which a lesson was watched (lastWatchedAt) or completed (completedAt).
+ACTIVITY = Table(
+    "analytics_progress_activity",
+    db.metadata,
+    Column("progressId", Text, primary_key=True),
+    Column("courseId", Text, nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("days", DATEMULTIRANGE, nullable=False),
+    prefixes=["UNLOGGED"],
+)
 REFRESHES = Table(
     "analytics_refreshes",
     db.metadata,
@@ -107,43 +111,41 @@ STAGING = [
         FROM transactions GROUP BY 1, 2, 3, 4""",
     """CREATE TEMP TABLE staged_enrolled ON COMMIT DROP AS
         SELECT CAST(e."enrolledAt" AS date) AS day, e."courseId", CAST(e.status AS text) AS status,
-               count(*) AS n, count(cp.id) AS progress_n,
-               coalesce(sum(cp."progressPercent"), 0) AS progress_sum
+               count(*) AS n, coalesce(sum(cp."progressPercent"), 0) AS progress_sum
         FROM enrollments e LEFT JOIN course_progress cp
              ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
         GROUP BY 1, 2, 3""",
-    f"""CREATE TEMP TABLE staged_active ON COMMIT DROP AS
-        SELECT CAST("lastAccessedAt" AS date) AS day, "courseId",
-               {progress_bin('"progressPercent"')} AS bin, count(*) AS n,
-               sum("progressPercent") AS progress_sum
-        FROM course_progress GROUP BY 1, 2, 3""",
     f"""CREATE TEMP TABLE staged_attempts ON COMMIT DROP AS
         SELECT CAST("startedAt" AS date) AS day, "quizId", {score_bin("score")} AS bin, passed,
                count(*) AS n, sum(CAST(score AS numeric)) AS score_sum
         FROM quiz_attempts GROUP BY 1, 2, 3, 4""",
 ]
-STAGED = ["staged_sales", "staged_enrolled", "staged_active", "staged_attempts"]
+STAGED = ["staged_sales", "staged_enrolled", "staged_attempts"]
 
 # analytics_daily: one row per (metric, day, key); what n, m and amount hold per metric.
 DAILY_METRICS = f"""
     SELECT 'sales', day, status || '/' || currency, sum(n), 0, sum(amount)
     FROM staged_sales GROUP BY 2, 3
     UNION ALL
-    SELECT 'enrollments', day, status, sum(n), sum(progress_n), sum(progress_sum)
+    SELECT 'refunds_issued', CAST("updatedAt" AS date), currency, count(*), 0, sum(amount)
+    FROM transactions WHERE status = 'REFUNDED' GROUP BY 2, 3
+    UNION ALL
+    SELECT 'enrollments', day, status, sum(n), 0, sum(progress_sum)
     FROM staged_enrolled GROUP BY 2, 3
     UNION ALL
     SELECT 'completions', CAST("completedAt" AS date),
-           CAST({whole_days('"enrolledAt"', '"completedAt"')} AS text), count(*), 0, 0
+           CAST({duration_ms('"enrolledAt"', '"completedAt"')} AS text), count(*), 0, 0
     FROM enrollments WHERE "completedAt" IS NOT NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'cohort_completions', CAST("enrolledAt" AS date), '', count(*), 0, 0
+    FROM enrollments WHERE {completed_within_window('"enrolledAt"', '"completedAt"')}
+    GROUP BY 2
     UNION ALL
     SELECT 'refunds', CAST(t."createdAt" AS date),
            CAST({refund_bin('cp."progressPercent"')} AS text), count(*), 0, sum(t.amount)
     FROM transactions t LEFT JOIN course_progress cp
          ON cp."userId" = t."userId" AND cp."courseId" = t."courseId"
     WHERE t.status = 'REFUNDED' AND t.currency = :currency GROUP BY 2, 3
-    UNION ALL
-    SELECT 'activity', day, CAST(bin AS text), sum(n), 0, sum(progress_sum)
-    FROM staged_active GROUP BY 2, 3
     UNION ALL
     SELECT 'attempts', day, bin || '/' || CASE WHEN passed THEN 't' ELSE 'f' END, sum(n), 0,
            sum(score_sum)
@@ -156,19 +158,41 @@ DAILY_METRICS = f"""
 """
 
 
-def family_fill(table: str, entity: str, measures: dict, day_rows: str) -> list[str]:
+def family_fill(table: str, keys: tuple[str, ...], measures: dict, day_rows: str) -> list[str]:
     """Fill a family's new table: its day rows, then months summed from them.
 
     Rows go in (period, id) order, so a range of days or months sits on few pages.
     """
+    key_list = ", ".join(f'"{k}"' for k in keys)
+    by_keys = ", ".join(str(2 + i) for i in range(1 + len(keys)))  # period and the keys
     columns = ", ".join(f'"{m}"' for m in measures)
     sums = ", ".join(f'sum("{m}")' for m in measures)
     return [
-        f"""INSERT INTO {table} (grain, period, "{entity}", {columns})
-            SELECT 'day', * FROM ({day_rows}) rows ORDER BY 2, 3""",
-        f"""INSERT INTO {table} (grain, period, "{entity}", {columns})
-            SELECT 'month', CAST(date_trunc('month', period) AS date), "{entity}", {sums}
-            FROM {table} WHERE grain = 'day' GROUP BY 2, 3 ORDER BY 2, 3""",
+        f"""INSERT INTO {table} (grain, period, {key_list}, {columns})
+            SELECT 'day', * FROM ({day_rows}) rows ORDER BY {by_keys}""",
+        f"""INSERT INTO {table} (grain, period, {key_list}, {columns})
+            SELECT 'month', CAST(date_trunc('month', period) AS date), {key_list}, {sums}
+            FROM {table} WHERE grain = 'day' GROUP BY {by_keys} ORDER BY {by_keys}""",
+    ]
+
+
+# Days with lesson activity per course progress record, merged into ranges (range_agg drops
+# duplicate days; a completion on the day of the last watch adds nothing, so it is skipped).
+ACTIVITY_ROWS = """
+    SELECT cp.id, cp."courseId", cp."progressPercent", a.days
+    FROM course_progress cp JOIN (
+        SELECT "progressId", range_agg(daterange(day, day, '[]')) AS days
+        FROM (SELECT "progressId", CAST("lastWatchedAt" AS date) AS day FROM lesson_progress
+              UNION ALL
+              SELECT "progressId", CAST("completedAt" AS date) FROM lesson_progress
+              WHERE CAST("completedAt" AS date) <> CAST("lastWatchedAt" AS date)) events
+        GROUP BY "progressId") a ON a."progressId" = cp.id"""
+
+
+def activity_fill(table: str) -> list[str]:
+    return [
+        f'INSERT INTO {table} ("progressId", "courseId", progress, days) '
+        f"SELECT * FROM ({ACTIVITY_ROWS}) rows ORDER BY 2, 1"
     ]
 
 
@@ -184,12 +208,13 @@ Fill = Callable[[str], list[str]]
 # table -> (primary key columns, its fill)
 REBUILT: dict[str, tuple[str, Fill]] = {
     "analytics_daily": ("metric, day, key", daily_fill),
+    "analytics_progress_activity": ('"progressId"', activity_fill),
     **{
         name: (
-            f'grain, period, "{entity}"',
-            partial(family_fill, entity=entity, measures=measures, day_rows=rows),
+            "grain, period, " + ", ".join(f'"{k}"' for k in keys),
+            partial(family_fill, keys=keys, measures=measures, day_rows=rows),
         )
-        for name, entity, measures, rows in FAMILIES
+        for name, keys, measures, rows in FAMILIES
     },
 }
 

@@ -6,13 +6,17 @@ Money is summed as NUMERIC and arrives as Decimal. Both figure sources (live/ an
 run their statements through `fetch`.
 """
 
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
 from sqlalchemy import text
 
 from lms.analytics.filters import Filters
 from lms.db import db
 from lms.scoping import taught_course_sql
 
-# Revenue is summed in one currency; other currencies still show in the status breakdown.
+# The one currency of figures not yet split by currency (refunds by progress, on the
+# enrollments dashboard); every revenue figure is per currency (analytics/live/revenue.py).
 REVENUE_CURRENCY = "USD"
 TOP = 20
 
@@ -26,13 +30,6 @@ COHORTS = """cohorts AS (
     SELECT generate_series(date_trunc('month', CAST(:start AS timestamp)),
                            CAST(:end AS timestamp) - interval '1 day',
                            interval '1 month') AS cohort)"""
-# This month and last; last month "to date" runs to the end of the same day of the month.
-MONTHS = """m AS (
-    SELECT this_start, this_start - interval '1 month' AS last_start,
-           least(this_start, this_start - interval '1 month'
-                 + (date_trunc('day', CAST(:now AS timestamp)) - this_start) + interval '1 day')
-               AS same_day_end
-    FROM (SELECT date_trunc('month', CAST(:now AS timestamp)) AS this_start) t)"""
 # Lessons of one course in the order students meet them.
 COURSE_LESSONS = """steps AS (
     SELECT l.id, l.title, l.duration,
@@ -63,3 +60,34 @@ def fetch(sql: str, f: Filters, **extra: object) -> list[dict]:
 def fetch_one(sql: str, f: Filters, **extra: object) -> dict:
     rows = fetch(sql, f, **extra)
     return rows[0] if rows else {}
+
+
+@dataclass(frozen=True)
+class MonthSpans:
+    """This month so far, [this_start, cut), and the same span of last month, [last_start,
+    last_cut): equal to the minute, unless last month ends first (`clipped`: 31 March against
+    a February of 28 days), when last_cut is the end of last month."""
+
+    this_start: datetime
+    cut: datetime
+    last_start: datetime
+    last_cut: datetime
+    clipped: bool
+
+    def params(self) -> dict:
+        """Bound parameters, with the first moment of the day of each cut."""
+        days = {"cut_day": day_start(self.cut), "last_cut_day": day_start(self.last_cut)}
+        return {**asdict(self), **days}
+
+
+def day_start(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_spans(now: datetime) -> MonthSpans:
+    """The month cards' spans: now to the minute, and the same offset into last month."""
+    cut = now.replace(second=0, microsecond=0)
+    this_start = day_start(cut).replace(day=1)
+    last_start = (this_start - timedelta(days=1)).replace(day=1)
+    same = last_start + (cut - this_start)
+    return MonthSpans(this_start, cut, last_start, min(same, this_start), same > this_start)

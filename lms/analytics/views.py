@@ -6,7 +6,7 @@ others always from their dashboard's live module, `live.<dashboard>`.
 
 import logging
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from urllib.parse import quote
 
@@ -17,12 +17,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import BuildError
 
 from lms import audit
+from lms.admin import at_risk
+from lms.admin.drill import equals, list_url
 from lms.analytics import charts, live
+from lms.analytics.bins import COHORT_WINDOW_DAYS
 from lms.analytics.filters import PRESETS, Filters, parse_range, pick_choice
+from lms.analytics.live.assessments import MIN_ITEM_ATTEMPTS
 from lms.analytics.refresh import refresh_everything
 from lms.analytics.rollups import refreshed_at
 from lms.analytics.sources import figures_source, rollup_threshold
-from lms.analytics.sql import REVENUE_CURRENCY
+from lms.analytics.sql import month_spans
 from lms.db import db
 from lms.models import utcnow
 from lms.roles import ADMIN, STAFF, StaffPage, current_viewer
@@ -33,18 +37,48 @@ CATEGORY = "Analytics"
 YEAR = 365 * 24 * 3600
 
 
+def share(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole in percent, to 0.1 (halves up, as SQL's round), or None when whole is 0."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def change(now: Decimal, before: Decimal) -> Decimal | None:
     """Relative change in percent, or None when there is nothing to compare with."""
-    if not before:
-        return None
-    return ((now - before) * 100 / before).quantize(Decimal("0.1"))
+    return share(now - before, before)
+
+
+def revenue_totals(series: list[dict], currencies: list[str]) -> list[dict]:
+    """Per currency, the range's gross sales, refunds, net revenue, refund rate (refunds ÷
+    gross, by amount) and average order (gross ÷ sales, to the cent): the chart's rows added
+    up, so the tiles and the chart agree."""
+    totals: dict[str, dict] = {
+        c: {"currency": c, "gross": Decimal(0), "sales": 0, "refunded": Decimal(0), "refunds": 0}
+        for c in currencies
+    }
+    for row in series:
+        for key in ("gross", "sales", "refunded", "refunds"):
+            totals[row["currency"]][key] += row[key]
+    for t in totals.values():
+        t["net"] = t["gross"] - t["refunded"]
+        t["refund_rate"] = share(t["refunded"], t["gross"])
+        t["average_order"] = (
+            (t["gross"] / t["sales"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if t["sales"]
+            else None
+        )
+    return list(totals.values())
 
 
 def item_reading(row: dict) -> str:
-    """What an author should make of a question's indices (Moodle's bands, simplified)."""
+    """What an author should make of a question's indices (Moodle's bands, simplified);
+    nothing below MIN_ITEM_ATTEMPTS first attempts, where one student moves them a lot."""
     facility, discrimination = row["facility"], row["discrimination"]
     if facility is None:
         return "no attempts"
+    if row["attempts"] < MIN_ITEM_ATTEMPTS:
+        return f"too few attempts ({row['attempts']} of the {MIN_ITEM_ATTEMPTS} needed)"
     notes = []
     if facility >= 90:
         notes.append("too easy")
@@ -102,13 +136,6 @@ class Dashboard(StaffPage):
         )
 
 
-def in_revenue_currency(statuses: list[dict], status: str) -> dict:
-    """The transactions_by_status row of `status` in the revenue currency, or {}."""
-    return next(
-        (s for s in statuses if s["status"] == status and s["currency"] == REVENUE_CURRENCY), {}
-    )
-
-
 def course_title(courses: list[dict], course_id: str | None) -> str | None:
     return next((c["title"] for c in courses if c["id"] == course_id), None)
 
@@ -120,10 +147,15 @@ class RevenueDashboard(Dashboard):
     def index(self):
         f, messages, courses = self.read_filters()
         source, as_of = figures_source(f)
-        months = source.revenue_months(f)
         statuses = source.transactions_by_status(f)
         series = source.revenue_series(f)
         by_course = source.revenue_by_course(f)
+        # Made (any status) or refunded in the range.
+        currencies = sorted({r["currency"] for r in statuses} | {r["currency"] for r in series})
+        months = [
+            {**row, "change": change(row["this_month"], row["last_month_to_date"])}
+            for row in source.revenue_months(f)
+        ]
         figures = {
             "revenue": charts.revenue_over_time(series, f.bucket),
             "by_course": charts.revenue_by_course(by_course),
@@ -135,12 +167,12 @@ class RevenueDashboard(Dashboard):
             courses,
             figures,
             as_of=as_of,
+            currencies=currencies,
+            totals=revenue_totals(series, currencies),
             months=months,
-            completed=in_revenue_currency(statuses, "COMPLETED"),
-            refunded=in_revenue_currency(statuses, "REFUNDED"),
+            spans=month_spans(f.now),
             statuses=statuses,
-            by_course=by_course[:10],
-            month_change=change(months["this_month"], months["last_month_to_date"]),
+            by_course=by_course,
             pending=live.revenue.pending_payments(f),
             pending_count=live.revenue.pending_payments_count(f),
             transaction_url=details_url("transaction", "transaction"),
@@ -182,6 +214,7 @@ class EnrollmentDashboard(Dashboard):
             drop=charts.biggest_drop(funnel),
             funnel=funnel,
             freshness=live.courses.course_analytics_freshness(f),
+            cohort_window=COHORT_WINDOW_DAYS,
         )
 
 
@@ -212,12 +245,18 @@ class ProgressDashboard(Dashboard):
             totals=source.progress_totals(f),
             at_risk=live.progress.at_risk_students(f),
             at_risk_count=live.progress.at_risk_count(f),
-            at_risk_cap=live.progress.AT_RISK_COUNT_CAP,
+            at_risk_url=at_risk_list_url(f),
             lessons=lessons,
             lesson_title=lesson_title,
             user_url=details_url("user", "user"),
             enrollment_url=details_url("enrollment", "enrollment"),
         )
+
+
+def at_risk_list_url(f: Filters) -> str | None:
+    """The course progress list of the students the at-risk tile counts (same moment, course)."""
+    course = [equals("course_id", f.course_id)] if f.course_id else []
+    return list_url("course_progress", at_risk.as_of(live.progress.at_risk_as_of(f)), *course)
 
 
 class PeopleDashboard(Dashboard):
@@ -280,6 +319,7 @@ class AssessmentDashboard(Dashboard):
             quiz=quiz,
             items=items,
             reading=item_reading,
+            min_attempts=MIN_ITEM_ATTEMPTS,
         )
 
 

@@ -123,6 +123,9 @@ TRANSACTIONS = [
     ("s5", "A", PS.COMPLETED, "0.20", "USD", "2026-01-01 00:00:00"),
     ("s1", "C", PS.COMPLETED, "12.34", "EUR", "2026-01-15"),
 ]
+# When a refund happened (the platform keeps it only as the transaction's updatedAt); every
+# other payment was last changed when it was made.
+REFUNDED_AT = {("s3", "A"): "2026-02-09 10:00"}
 
 
 def build_learning(catalog: dict, students: dict) -> None:
@@ -161,6 +164,7 @@ def build_learning(catalog: dict, students: dict) -> None:
             amount=Decimal(amount),
             currency=currency,
             created_at=d(created),
+            updated_at=d(REFUNDED_AT.get((key, course), created)),
         )
 
 

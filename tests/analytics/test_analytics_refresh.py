@@ -4,12 +4,14 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import event, select
+import factories as fx
+import pytest
+from sqlalchemy import event, select, text
 from support import csrf_token_from
 
 from lms.analytics.refresh import refresh_course_analytics, refresh_everything
 from lms.db import db
-from lms.models import AuditEntry, CourseAnalytics
+from lms.models import AuditEntry, Course, CourseAnalytics, User
 
 STALE = datetime(2020, 1, 1)
 
@@ -161,3 +163,40 @@ def test_a_failed_refresh_changes_nothing_and_says_so(app, admin_client, dataset
     page = admin_client.get("/admin/analytics/courses/").get_data(as_text=True)
     assert "The recalculation failed and nothing was changed" in page
     assert len(analytics_by_title(app, dataset)) == 0  # course_analytics rolled back too
+
+
+def test_average_progress_counts_enrolled_students_without_progress_as_zero(app, dataset):
+    with app.app_context():
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        course_b = db.session.get(Course, dataset.ids["B"])
+        course_d = db.session.get(Course, dataset.ids["D"])
+        # s7 enrolls in B and D and opens neither: no course_progress rows.
+        fx.make_enrollment(users["s7@example.com"], course_b)
+        fx.make_enrollment(users["s7@example.com"], course_d)
+        # A progress record without an enrollment is nobody's progress in the course.
+        fx.make_progress(users["s6@example.com"], course_d, progress_percent=80)
+        empty = fx.make_course(title="Course E", slug="course-e")  # nobody enrolled
+        refresh_course_analytics(db.session, now=datetime(2026, 3, 15, 12))
+        db.session.commit()
+        stored = {
+            r.course_id: r.average_progress for r in db.session.scalars(select(CourseAnalytics))
+        }
+        # Written apart: per course, the mean over its enrollments of the student's progress
+        # in it, 0 when the student has no progress record; a course nobody enrolled in is 0.
+        expected = dict(
+            db.session.execute(
+                text("""
+                SELECT c.id, coalesce((
+                    SELECT avg(coalesce(cp."progressPercent", 0))
+                    FROM enrollments e LEFT JOIN course_progress cp
+                         ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
+                    WHERE e."courseId" = c.id), 0)
+                FROM courses c""")
+            ).all()
+        )
+        empty_id = empty.id
+    assert stored == pytest.approx({key: float(value) for key, value in expected.items()})
+    assert stored[dataset.ids["B"]] == 50.0  # (100 + 0) / 2, not 100
+    assert stored[dataset.ids["D"]] == 0.0  # one enrollment, never started; not the stray 80
+    assert stored[empty_id] == 0.0
+    assert stored[dataset.ids["A"]] == 37.5  # unchanged: everyone in A has a record

@@ -15,15 +15,29 @@ SAMPLES = {
         [
             {
                 "bucket": JAN,
-                "revenue": Decimal("10.05"),
+                "currency": "USD",
+                "gross": Decimal("10.05"),
                 "sales": 2,
                 "refunded": Decimal(0),
                 "refunds": 0,
+                "net": Decimal("10.05"),
             }
         ],
         "month",
     ),
-    "revenue_by_course": ([{"title": "A", "revenue": Decimal("3.10"), "sales": 1}],),
+    "revenue_by_course": (
+        [
+            {
+                "title": "A",
+                "currency": "EUR",
+                "gross": Decimal("3.10"),
+                "sales": 1,
+                "refunded": Decimal(0),
+                "refunds": 0,
+                "net": Decimal("3.10"),
+            }
+        ],
+    ),
     "status_breakdown": (
         [{"status": "COMPLETED", "currency": "USD", "transactions": 2, "amount": Decimal("5.00")}],
     ),
@@ -57,7 +71,15 @@ SAMPLES = {
         "A",
     ),
     "cohort_completion": (
-        [{"cohort": JAN, "enrolled": 2, "completed": 1, "completion_rate": Decimal("50.0")}],
+        [
+            {
+                "cohort": JAN,
+                "enrolled": 2,
+                "completed": 1,
+                "comparable": True,
+                "completion_rate": Decimal("50.0"),
+            }
+        ],
     ),
     "refunds_by_progress": ([{"label": "0%", "refunds": 1, "amount": Decimal("9.99")}],),
     "progress_distribution": ([{"label": "0%", "students": 1}],),
@@ -138,16 +160,28 @@ def test_no_rows_is_an_empty_state_not_an_error(name):
 
 
 def test_zero_filled_series_is_still_empty():
-    rows = [
-        {"bucket": JAN, "revenue": Decimal(0), "sales": 0, "refunded": Decimal(0), "refunds": 0}
-    ]
+    zero = {"gross": Decimal(0), "sales": 0, "refunded": Decimal(0), "refunds": 0, "net": 0}
+    rows = [{"bucket": JAN, "currency": "USD", **zero}]
     assert charts.revenue_over_time(rows, "month").data == ()
 
 
-def test_money_reaches_the_figure_to_the_cent():
+def test_money_reaches_the_figure_to_the_cent_in_its_currency():
     fig = charts.revenue_over_time(*SAMPLES["revenue_over_time"])
     assert list(fig.data[0].y) == [10.05]
-    assert "$%{y:,.2f}" in fig.data[0].hovertemplate
+    assert "%{y:,.2f} USD" in fig.data[0].hovertemplate
+
+
+def test_each_currency_gets_a_panel_of_its_own():
+    row = SAMPLES["revenue_over_time"][0][0]
+    rows = [{**row, "currency": "EUR"}, row]
+    fig = charts.revenue_over_time(rows, "month")
+    assert [t.yaxis for t in fig.data] == ["y", "y", "y", "y2", "y2", "y2"]
+    assert fig.layout.yaxis.title.text == "Amount (EUR)"
+    assert fig.layout.yaxis2.title.text == "Amount (USD)"
+    course = SAMPLES["revenue_by_course"][0][0]
+    by_course = charts.revenue_by_course([course, {**course, "currency": "USD"}])
+    assert [t.xaxis for t in by_course.data] == ["x", "x2"]
+    assert by_course.layout.xaxis2.title.text == "Gross sales (USD)"
 
 
 def test_funnel_calls_out_the_biggest_drop():

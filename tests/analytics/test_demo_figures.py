@@ -34,18 +34,25 @@ def scalar(sql: str, **params):
 
 
 def test_revenue_matches_independent_sql(demo):
-    revenue = sum(r["revenue"] for r in live.revenue_series(YEAR))
-    assert revenue == scalar("""SELECT sum(amount) FROM transactions WHERE status = 'COMPLETED'
-                                AND currency = 'USD' AND "createdAt" >= :start
-                                AND "createdAt" < :end""")
-    assert revenue > 0
-    by_course = {r["course_id"]: r["revenue"] for r in live.revenue_by_course(YEAR)}
-    for course_id, amount in by_course.items():
+    series = live.revenue_series(YEAR)
+    assert {r["currency"] for r in series} == {"USD"}  # the demo sells in dollars only
+    gross = sum(r["gross"] for r in series)
+    assert gross == scalar("""SELECT sum(amount) FROM transactions
+                              WHERE status IN ('COMPLETED', 'REFUNDED') AND currency = 'USD'
+                              AND "createdAt" >= :start AND "createdAt" < :end""")
+    assert gross > 0
+    assert sum(r["refunded"] for r in series) == scalar(
+        """SELECT coalesce(sum(amount), 0) FROM transactions WHERE status = 'REFUNDED'
+           AND currency = 'USD' AND "updatedAt" >= :start AND "updatedAt" < :end"""
+    )
+    by_course = {(r["course_id"], r["currency"]): r["gross"] for r in live.revenue_by_course(YEAR)}
+    for (course_id, currency), amount in by_course.items():
         assert amount == scalar(
             """SELECT sum(amount) FROM transactions
-                                   WHERE status = 'COMPLETED' AND "courseId" = :c
-                                   AND "createdAt" >= :start AND "createdAt" < :end""",
+               WHERE status IN ('COMPLETED', 'REFUNDED') AND "courseId" = :c AND currency = :cur
+               AND "createdAt" >= :start AND "createdAt" < :end""",
             c=course_id,
+            cur=currency,
         )
 
 
@@ -63,14 +70,17 @@ def test_enrollments_and_completion_match_independent_sql(demo):
 
 def test_progress_and_at_risk_match_independent_sql(demo):
     assert live.progress.at_risk_count(YEAR) == scalar(
-        """SELECT count(*) FROM course_progress WHERE "progressPercent" < 100
-           AND "lastAccessedAt" < :now - interval '30 days'""",
+        """SELECT count(*) FROM course_progress cp WHERE "progressPercent" < 100
+           AND "lastAccessedAt" < :now - interval '30 days'
+           AND (cp."userId", cp."courseId") IN (SELECT "userId", "courseId" FROM enrollments
+               WHERE status = 'ACTIVE' AND "paymentStatus" <> 'REFUNDED')""",
         now=ANCHOR,
     )
     distribution = live.progress_distribution(YEAR)
     assert sum(r["students"] for r in distribution) == scalar(
-        """SELECT count(*) FROM course_progress
-           WHERE "lastAccessedAt" >= :start AND "lastAccessedAt" < :end"""
+        """SELECT count(DISTINCT "progressId") FROM lesson_progress
+           WHERE ("lastWatchedAt" >= :start AND "lastWatchedAt" < :end)
+              OR ("completedAt" >= :start AND "completedAt" < :end)"""
     )
 
 
@@ -79,8 +89,7 @@ def test_lesson_figures_match_the_specs_aggregate(demo):
     for row in live.progress.lesson_engagement(YEAR.with_course(course)):
         expected = db.session.execute(
             text(
-                """SELECT count(*), count(*) FILTER (WHERE completed),
-                      round(avg("watchTimeSeconds"), 1)
+                """SELECT count(*), count(*) FILTER (WHERE completed), avg("watchTimeSeconds")
                FROM lesson_progress WHERE "lessonId" = :l
                AND "lastWatchedAt" >= :start AND "lastWatchedAt" < :end"""
             ),

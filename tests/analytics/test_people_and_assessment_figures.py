@@ -4,9 +4,13 @@ import statistics
 from datetime import date, datetime
 from decimal import Decimal
 
-from conftest import Q1, WINTER
+import factories as fx
+from conftest import Q1, WINTER, d
 
+from lms.analytics import charts
 from lms.analytics.live import assessments, people
+from lms.analytics.views import item_reading
+from lms.db import db
 
 
 def test_signups_per_month_by_role(app, dataset):
@@ -122,3 +126,45 @@ def test_assessments_in_an_empty_range(app, dataset):
         assert assessments.quiz_pass_rates(empty) == []
         assert assessments.assessment_totals(empty)["attempts"] == 0
         assert all(r["students"] == 0 for r in assessments.attempts_per_student(empty))
+
+
+# --- item analysis below its minimum sample; month ticks ----------------------------------
+
+
+def test_item_analysis_gives_no_verdict_on_too_few_attempts(app, dataset):
+    with app.app_context():
+        rows = assessments.item_analysis(dataset.filters(Q1), dataset.ids["quiz"])
+    assert [r["attempts"] for r in rows] == [4, 4, 4]
+    # q2 would read "misleading" on these four students: too few to say.
+    assert [item_reading(r) for r in rows] == ["too few attempts (4 of the 10 needed)"] * 3
+
+
+def test_item_analysis_reads_a_question_from_the_minimum_sample_on(app, dataset):
+    with app.app_context():
+        course = fx.make_course(title="Course Q", slug="course-q")
+        quiz = fx.make_quiz(course, title="Quiz Q")
+        easy = fx.make_question(quiz, correct_answer="yes", order=1)
+        mixed = fx.make_question(quiz, correct_answer="yes", order=2)
+        for n in range(10):
+            fx.make_attempt(
+                quiz,
+                fx.make_user(email=f"q{n}@example.com"),
+                started_at=d("2026-02-01"),
+                answers={easy.id: "yes", mixed.id: "yes" if n % 2 else "no"},
+            )
+        db.session.commit()
+        rows = assessments.item_analysis(dataset.filters(Q1), quiz.id)
+    assert [(r["attempts"], item_reading(r)) for r in rows] == [
+        (10, "too easy, discrimination needs varied marks"),
+        (10, "discrimination needs varied marks"),
+    ]
+
+
+def test_month_ticks_fall_on_months_for_a_range_of_a_few_months(app, dataset):
+    march_to_june = dataset.filters((date(2026, 3, 1), date(2026, 6, 30)))
+    assert march_to_june.bucket == "month"
+    with app.app_context():
+        rows = people.signups_series(march_to_june)
+    axis = charts.signups_over_time(rows, "month").layout.xaxis
+    # Plotly's own ticks fell every two weeks here: "Mar, Mar, Apr, May".
+    assert (axis.dtick, axis.tickformat) == ("M1", "%b %Y")

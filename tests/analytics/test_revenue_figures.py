@@ -1,4 +1,6 @@
-"""Revenue figures over the hand-made data set: worked out by hand, cents exact, refunds apart."""
+"""Revenue figures over the hand-made data set: worked out by hand, cents exact, per currency,
+sales by payment date and refunds by refund date (s3's Course A payment: bought 6 Feb, refunded
+9 Feb)."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -16,61 +18,69 @@ def money(text: str) -> Decimal:
     return Decimal(text)
 
 
-def test_revenue_per_month_counts_completed_sales_and_shows_refunds_apart(app, dataset):
+def in_currency(rows: list[dict], currency: str) -> list[dict]:
+    return [r for r in rows if r["currency"] == currency]
+
+
+def test_revenue_per_month_counts_sales_by_payment_and_refunds_by_refund(app, dataset):
     with app.app_context():
         rows = q.revenue_series(dataset.filters(WINTER))
-    assert [r["bucket"] for r in rows] == [
+    usd = in_currency(rows, "USD")
+    assert [r["bucket"] for r in usd] == [
         datetime(2025, 11, 1),
         datetime(2025, 12, 1),
         datetime(2026, 1, 1),
         datetime(2026, 2, 1),
         datetime(2026, 3, 1),
     ]
-    assert [r["revenue"] for r in rows] == [
-        0,
-        money("0.10"),
-        money("50.19"),
-        money("69.98"),
-        money("100.00"),
-    ]
-    assert [r["sales"] for r in rows] == [0, 1, 2, 2, 1]
-    assert [r["refunded"] for r in rows] == [0, 0, 0, money("49.99"), 0]
-    assert all(isinstance(r["revenue"], Decimal) for r in rows)
+    # February: 49.99 + 49.99 (refunded since, still a sale) + 19.99.
+    assert [r["gross"] for r in usd] == [0, money("0.10"), money("50.19"), money("119.97"), 100]
+    assert [r["sales"] for r in usd] == [0, 1, 2, 3, 1]
+    assert [r["refunded"] for r in usd] == [0, 0, 0, money("49.99"), 0]
+    assert [r["net"] for r in usd] == [0, money("0.10"), money("50.19"), money("69.98"), 100]
+    assert [r["gross"] for r in in_currency(rows, "EUR")] == [0, 0, money("12.34"), 0, 0]
+    assert {r["currency"] for r in rows} == {"EUR", "USD"}
+    assert all(isinstance(r["gross"], Decimal) for r in rows)
 
 
-def test_revenue_total_matches_independent_sql_and_excludes_refunds(app, dataset):
+def test_revenue_total_matches_independent_sql(app, dataset):
     with app.app_context():
-        total = sum(r["revenue"] for r in q.revenue_series(dataset.filters(WINTER)))
+        rows = q.revenue_series(dataset.filters(WINTER))
         independent = db.session.scalar(
             select(func.sum(Transaction.amount)).where(
-                Transaction.status == PaymentStatus.COMPLETED,
+                Transaction.status.in_([PaymentStatus.COMPLETED, PaymentStatus.REFUNDED]),
                 Transaction.currency == "USD",
                 Transaction.created_at >= datetime(2025, 11, 1),
                 Transaction.created_at < datetime(2026, 4, 1),
             )
         )
-    assert total == independent == money("220.27")
+    assert sum(r["gross"] for r in in_currency(rows, "USD")) == independent == money("270.26")
+    assert sum(r["net"] for r in in_currency(rows, "USD")) == money("220.27")
 
 
 def test_range_edges_are_whole_utc_days(app, dataset):
     """A sale at 23:59:59 on 31 Dec is outside a range starting 1 Jan; one at 00:00 is inside."""
     with app.app_context():
-        rows = q.revenue_series(dataset.filters(Q1))
+        rows = in_currency(q.revenue_series(dataset.filters(Q1)), "USD")
     assert len(rows) == 90  # charted per day
-    assert rows[0]["bucket"] == datetime(2026, 1, 1) and rows[0]["revenue"] == money("0.20")
-    assert sum(r["revenue"] for r in rows) == money("220.17")
+    assert rows[0]["bucket"] == datetime(2026, 1, 1) and rows[0]["gross"] == money("0.20")
+    assert sum(r["gross"] for r in rows) == money("270.16")
+    refund_day = next(r for r in rows if r["refunds"])
+    assert refund_day["bucket"] == datetime(2026, 2, 9)  # the refund's day, not the purchase's
 
 
-def test_revenue_by_course_ranks_courses_and_computes_average_order(app, dataset):
+def test_revenue_by_course_ranks_courses_per_currency_with_average_order(app, dataset):
     with app.app_context():
         rows = q.revenue_by_course(dataset.filters(WINTER))
-    assert [(r["title"], r["revenue"], r["sales"]) for r in rows] == [
-        ("Course A", money("100.28"), 4),
-        ("Course C", money("100.00"), 1),
-        ("Course B", money("19.99"), 1),
+    assert [(r["title"], r["currency"], r["gross"], r["sales"]) for r in rows] == [
+        ("Course C", "EUR", money("12.34"), 1),
+        ("Course A", "USD", money("150.27"), 5),
+        ("Course C", "USD", money("100.00"), 1),
+        ("Course B", "USD", money("19.99"), 1),
     ]
-    assert rows[0]["average_order"] == money("25.07")  # 100.28 / 4 = 25.07
-    assert rows[0]["refunded"] == money("49.99") and rows[0]["refunds"] == 1
+    a = rows[1]
+    assert a["average_order"] == money("30.05")  # 150.27 / 5 = 30.054
+    assert (a["refunded"], a["refunds"], a["net"]) == (money("49.99"), 1, money("100.28"))
 
 
 def test_transactions_by_status_keep_other_currencies_apart(app, dataset):
@@ -84,16 +94,24 @@ def test_transactions_by_status_keep_other_currencies_apart(app, dataset):
         ("COMPLETED", "USD"): (6, money("220.27"), money("36.71")),
         ("FAILED", "USD"): (1, money("100.00"), money("100.00")),
         ("REFUNDED", "USD"): (1, money("49.99"), money("49.99")),
+        ("PENDING", "EUR"): (0, 0, None),
         ("COMPLETED", "EUR"): (1, money("12.34"), money("12.34")),
+        ("FAILED", "EUR"): (0, 0, None),
+        ("REFUNDED", "EUR"): (0, 0, None),
     }
 
 
-def test_month_cards_compare_with_the_same_days_of_last_month(app, dataset):
+def test_month_cards_compare_with_the_same_span_of_last_month(app, dataset):
     with app.app_context():
         months = q.revenue_months(dataset.filters(WINTER))
-    assert months["this_month"] == money("100.00")
-    assert months["last_month"] == money("69.98")
-    assert months["last_month_to_date"] == money("49.99")  # 1–15 Feb, before 12:00
+    assert months == [
+        {
+            "currency": "USD",
+            "this_month": money("100.00"),
+            "last_month_to_date": money("99.98"),  # 1 Feb 00:00 – 15 Feb 12:00
+            "last_month": money("119.97"),
+        }
+    ]
 
 
 def test_pending_payments_older_than_15_minutes(app, dataset):
@@ -109,18 +127,21 @@ def test_pending_payments_older_than_15_minutes(app, dataset):
 def test_instructor_sees_only_their_courses_revenue(app, dataset):
     with app.app_context():
         rows = q.revenue_by_course(dataset.mine(WINTER))
-        total = sum(r["revenue"] for r in q.revenue_series(dataset.mine(WINTER)))
+        series = q.revenue_series(dataset.mine(WINTER))
         statuses = q.transactions_by_status(dataset.mine(WINTER))
+        months = q.revenue_months(dataset.mine(WINTER))
     assert [r["title"] for r in rows] == ["Course A", "Course B"]
-    assert total == money("120.27")
-    assert not any(r["currency"] == "EUR" for r in statuses)  # the EUR sale is Course C's
+    assert sum(r["net"] for r in series) == money("120.27")
+    assert not any(r["currency"] == "EUR" for r in statuses + series)  # Course C's sale
+    assert [(m["this_month"], m["last_month_to_date"]) for m in months] == [(0, money("99.98"))]
 
 
 def test_instructor_asking_for_another_instructors_course_gets_nothing(app, dataset):
     with app.app_context():
         f = dataset.mine(WINTER, course_id=dataset.ids["C"])
         assert q.revenue_by_course(f) == []
-        assert sum(r["revenue"] for r in q.revenue_series(f)) == 0
+        assert q.revenue_series(f) == []
+        assert q.revenue_months(f) == []
         assert q.pending_payments_count(f) == 0
 
 
@@ -136,14 +157,14 @@ def test_a_sale_of_a_deleted_course_and_user_still_counts(app, dataset):
         )
         db.session.commit()
         rows = q.revenue_by_course(dataset.filters(WINTER))
-    assert ("gone-course", None, money("5.00")) in [
-        (r["course_id"], r["title"], r["revenue"]) for r in rows
+    assert ("gone-course", None, "USD", money("5.00")) in [
+        (r["course_id"], r["title"], r["currency"], r["gross"]) for r in rows
     ]
 
 
-def test_an_empty_range_gives_zeros_not_errors(app, dataset):
+def test_an_empty_range_gives_no_rows_not_errors(app, dataset):
     with app.app_context():
         f = dataset.filters((datetime(2020, 1, 1).date(), datetime(2020, 1, 31).date()))
-        assert sum(r["revenue"] for r in q.revenue_series(f)) == 0
+        assert q.revenue_series(f) == []
         assert q.revenue_by_course(f) == []
-        assert all(r["transactions"] == 0 for r in q.transactions_by_status(f))
+        assert q.transactions_by_status(f) == []

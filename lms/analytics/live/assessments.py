@@ -5,6 +5,9 @@ from lms.analytics.filters import Filters
 from lms.analytics.sql import course_scope, fetch, fetch_one, in_range
 
 ATTEMPTS = """quiz_attempts a JOIN quizzes q ON q.id = a."quizId" """
+# Below this many first attempts a question's indices move with every student (two attempts
+# give a discrimination of ±100), so the page states the numbers but reads nothing into them.
+MIN_ITEM_ATTEMPTS = 10
 
 
 def quiz_in_scope(f: Filters, quiz_id: str) -> dict:

@@ -12,13 +12,15 @@ def course_choices(f: Filters) -> list[dict]:
 
 
 def course_analytics_rows(f: Filters) -> list[dict]:
-    """The pre-computed per-course figures (all time) for the courses in scope, largest first."""
+    """The pre-computed per-course figures (all time) for the courses in scope, largest first;
+    totalRevenue is in the course's own currency (analytics/refresh.py)."""
     return fetch(
         f"""
         SELECT c.id AS course_id, c.title, ca."totalEnrollments" AS total_enrollments,
                ca."activeEnrollments" AS active_enrollments,
                ca."completionRate" AS completion_rate, ca."averageProgress" AS average_progress,
-               ca."totalRevenue" AS total_revenue, ca."lastCalculatedAt" AS last_calculated_at
+               ca."totalRevenue" AS total_revenue, c.currency,
+               ca."lastCalculatedAt" AS last_calculated_at
         FROM course_analytics ca JOIN courses c ON c.id = ca."courseId"
         WHERE {course_scope("c.id", f)}
         ORDER BY ca."totalEnrollments" DESC, c.title, c.id LIMIT :top""",

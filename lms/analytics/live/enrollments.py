@@ -1,6 +1,13 @@
 """Enrollments dashboard, live: enrollments, completion, the drop-off funnel and refunds."""
 
-from lms.analytics.bins import DURATION_BINS, REFUND_LABELS, refund_bin, whole_days
+from lms.analytics.bins import (
+    REFUND_LABELS,
+    cohort_comparable,
+    completed_within_window,
+    duration_ms,
+    durations_figure,
+    refund_bin,
+)
 from lms.analytics.filters import Filters
 from lms.analytics.sql import BUCKETS, COHORTS, COURSE_LESSONS, course_scope, fetch, in_range
 
@@ -24,7 +31,8 @@ def enrollment_series(f: Filters) -> list[dict]:
 
 def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
     """The range's enrollments in total, and per course (most enrollments first): how many
-    completed, the completion rate, and the average progress of the same students.
+    completed, the completion rate, and the average progress of the same enrollments (a student
+    with no course_progress row has not started: 0%).
 
     One statement (GROUPING SETS) for both: the join to course_progress is the costly part.
     """
@@ -34,7 +42,7 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
                count(*) FILTER (WHERE e.status = 'COMPLETED') AS completed,
                round(100.0 * count(*) FILTER (WHERE e.status = 'COMPLETED')
                      / nullif(count(*), 0), 1) AS completion_rate,
-               round(avg(cp."progressPercent"), 1) AS average_progress,
+               round(avg(coalesce(cp."progressPercent", 0)), 1) AS average_progress,
                GROUPING(c.id) = 1 AS is_total
         FROM enrollments e JOIN courses c ON c.id = e."courseId"
              LEFT JOIN course_progress cp
@@ -52,23 +60,12 @@ def enrollment_overview(f: Filters) -> tuple[dict, list[dict]]:
 
 
 def time_to_completion(f: Filters) -> list[dict]:
-    """Completions in the range by whole days since enrollment; median and 90th percentile."""
+    """Completions in the range by their exact time since enrollment; median and 90th
+    percentile in days."""
     return fetch(
-        f"""
-        WITH done AS (
-            SELECT {whole_days('e."enrolledAt"', 'e."completedAt"')} AS days
-            FROM enrollments e
-            WHERE {in_range('e."completedAt"')} AND {course_scope('e."courseId"', f)}),
-        {DURATION_BINS},
-        summary AS (
-            SELECT count(*) AS total,
-                   round(CAST(percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS numeric), 1)
-                       AS median_days,
-                   round(CAST(percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS numeric), 1)
-                       AS p90_days FROM done)
-        SELECT b.pos, b.label, count(d.days) AS completions, s.total, s.median_days, s.p90_days
-        FROM bins b LEFT JOIN done d ON d.days >= b.lo AND d.days < b.hi CROSS JOIN summary s
-        GROUP BY b.pos, b.label, s.total, s.median_days, s.p90_days ORDER BY b.pos""",
+        durations_figure(f"""
+            SELECT {duration_ms('e."enrolledAt"', 'e."completedAt"')} AS ms FROM enrollments e
+            WHERE {in_range('e."completedAt"')} AND {course_scope('e."courseId"', f)}"""),
         f,
     )
 
@@ -76,8 +73,9 @@ def time_to_completion(f: Filters) -> list[dict]:
 def drop_off_funnel(f: Filters) -> list[dict]:
     """For the chosen course: students enrolled in the range who reached lesson k or a later one.
 
-    Step 0 is every enrolled student; "reached" means the lesson has a progress row. Counting
-    from each student's furthest lesson makes the funnel only descend.
+    Step 0 is every enrollment of the range, with or without a course_progress row; "reached"
+    means the lesson has a progress row. Counting from each student's furthest lesson makes the
+    funnel only descend.
     """
     if f.course_id is None:
         return []
@@ -85,12 +83,12 @@ def drop_off_funnel(f: Filters) -> list[dict]:
         f"""
         WITH {COURSE_LESSONS.format(scope=course_scope('m."courseId"', f))},
         students AS (
-            SELECT cp.id FROM course_progress cp JOIN enrollments e
-                   ON e."userId" = cp."userId" AND e."courseId" = cp."courseId"
-            WHERE {course_scope('cp."courseId"', f)} AND {in_range('e."enrolledAt"')}),
+            SELECT e.id, cp.id AS progress_id FROM enrollments e LEFT JOIN course_progress cp
+                   ON cp."userId" = e."userId" AND cp."courseId" = e."courseId"
+            WHERE {course_scope('e."courseId"', f)} AND {in_range('e."enrolledAt"')}),
         furthest AS (
             SELECT s.id, coalesce(max(st.pos), 0) AS reached
-            FROM students s LEFT JOIN lesson_progress lp ON lp."progressId" = s.id
+            FROM students s LEFT JOIN lesson_progress lp ON lp."progressId" = s.progress_id
                  LEFT JOIN steps st ON st.id = lp."lessonId"
             GROUP BY s.id),
         stopped AS (
@@ -108,17 +106,22 @@ def drop_off_funnel(f: Filters) -> list[dict]:
 
 
 def completion_by_cohort(f: Filters) -> list[dict]:
-    """Per month of enrollment in the range: enrolled, completed since, and the rate."""
+    """Per month of enrollment in the range: enrolled, completed within the cohort window
+    (bins.COHORT_WINDOW_DAYS) of enrolling, and the rate once the cohort is comparable."""
+    within = completed_within_window('e."enrolledAt"', 'e."completedAt"')
     return fetch(
         f"""
         WITH {COHORTS}, counts AS (
             SELECT date_trunc('month', e."enrolledAt") AS cohort, count(*) AS enrolled,
-                   count(*) FILTER (WHERE e.status = 'COMPLETED') AS completed
+                   count(*) FILTER (WHERE {within}) AS completed
             FROM enrollments e
             WHERE {in_range('e."enrolledAt"')} AND {course_scope('e."courseId"', f)}
             GROUP BY 1)
         SELECT c.cohort, coalesce(n.enrolled, 0) AS enrolled, coalesce(n.completed, 0) AS completed,
-               round(100.0 * n.completed / nullif(n.enrolled, 0), 1) AS completion_rate
+               {cohort_comparable("c.cohort")} AS comparable,
+               CASE WHEN {cohort_comparable("c.cohort")}
+                    THEN round(100.0 * n.completed / nullif(n.enrolled, 0), 1) END
+                   AS completion_rate
         FROM cohorts c LEFT JOIN counts n USING (cohort) ORDER BY c.cohort""",
         f,
     )

@@ -1,83 +1,112 @@
-"""Revenue dashboard, live: completed and refunded sales, payment statuses, pending payments."""
+"""Revenue dashboard, live: sales and refunds per currency, payment statuses, pending payments.
+
+Every amount stays in its own currency; no statement adds two currencies together. The
+definitions, also written on the page (templates/analytics/revenue.html):
+- a sale is a payment that completed: status COMPLETED, or REFUNDED since (only a completed
+  payment can be refunded); gross sales are dated by payment time, "createdAt";
+- a refund is a REFUNDED payment dated by its "updatedAt": the platform records no refund time,
+  and COMPLETED → REFUNDED is the last change a payment may go through (lms/operations/
+  transitions.py), which stamps "updatedAt" (so does the seed data);
+- net revenue is gross sales minus refunds, both of the same range.
+"""
 
 from lms.analytics.filters import Filters
-from lms.analytics.sql import BUCKETS, MONTHS, course_scope, fetch, fetch_one, in_range
+from lms.analytics.sql import BUCKETS, course_scope, fetch, fetch_one, in_range, month_spans
+
+SALE = "t.status IN ('COMPLETED', 'REFUNDED')"
+
+
+def money_events(f: Filters) -> str:
+    """A CTE: each sale at its payment time and each refund at its refund time, in range."""
+    scope = course_scope('t."courseId"', f)
+    return f"""events AS (
+        SELECT t."createdAt" AS at, t."courseId", t.currency, t.amount AS gross, 1 AS sales,
+               0 AS refunded, 0 AS refunds
+        FROM transactions t
+        WHERE {SALE} AND {in_range('t."createdAt"')} AND {scope}
+        UNION ALL
+        SELECT t."updatedAt", t."courseId", t.currency, 0, 0, t.amount, 1
+        FROM transactions t
+        WHERE t.status = 'REFUNDED' AND {in_range('t."updatedAt"')} AND {scope})"""
 
 
 def revenue_series(f: Filters) -> list[dict]:
-    """Per day or month: completed revenue and, apart, refunded sales (dated by purchase)."""
+    """Per currency with money in the range, per day or month: gross, sales, refunds, net."""
     return fetch(
         f"""
-        WITH {BUCKETS}, sales AS (
-            SELECT date_trunc(:bucket, t."createdAt") AS bucket,
-                   sum(t.amount) FILTER (WHERE t.status = 'COMPLETED') AS revenue,
-                   count(*) FILTER (WHERE t.status = 'COMPLETED') AS sales,
-                   sum(t.amount) FILTER (WHERE t.status = 'REFUNDED') AS refunded,
-                   count(*) FILTER (WHERE t.status = 'REFUNDED') AS refunds
-            FROM transactions t
-            WHERE {in_range('t."createdAt"')} AND t.currency = :currency
-              AND t.status IN ('COMPLETED', 'REFUNDED') AND {course_scope('t."courseId"', f)}
-            GROUP BY 1)
-        SELECT b.bucket, coalesce(s.revenue, 0) AS revenue, coalesce(s.sales, 0) AS sales,
-               coalesce(s.refunded, 0) AS refunded, coalesce(s.refunds, 0) AS refunds
-        FROM buckets b LEFT JOIN sales s USING (bucket) ORDER BY b.bucket""",
+        WITH {BUCKETS}, {money_events(f)}, sums AS (
+            SELECT date_trunc(:bucket, at) AS bucket, currency, sum(gross) AS gross,
+                   sum(sales) AS sales, sum(refunded) AS refunded, sum(refunds) AS refunds
+            FROM events GROUP BY 1, 2)
+        SELECT b.bucket, c.currency, coalesce(s.gross, 0) AS gross,
+               coalesce(s.sales, 0) AS sales, coalesce(s.refunded, 0) AS refunded,
+               coalesce(s.refunds, 0) AS refunds,
+               coalesce(s.gross, 0) - coalesce(s.refunded, 0) AS net
+        FROM (SELECT DISTINCT currency FROM sums) c CROSS JOIN buckets b
+        LEFT JOIN sums s ON s.bucket = b.bucket AND s.currency = c.currency
+        ORDER BY c.currency, b.bucket""",
         f,
     )
 
 
 def revenue_by_course(f: Filters) -> list[dict]:
-    """The top courses by completed revenue in the range (a deleted course has no title)."""
+    """Per currency, the top courses by gross sales (a deleted course has no title)."""
     return fetch(
         f"""
-        SELECT t."courseId" AS course_id, c.title,
-               coalesce(sum(t.amount) FILTER (WHERE t.status = 'COMPLETED'), 0) AS revenue,
-               count(*) FILTER (WHERE t.status = 'COMPLETED') AS sales,
-               round(avg(t.amount) FILTER (WHERE t.status = 'COMPLETED'), 2) AS average_order,
-               coalesce(sum(t.amount) FILTER (WHERE t.status = 'REFUNDED'), 0) AS refunded,
-               count(*) FILTER (WHERE t.status = 'REFUNDED') AS refunds
-        FROM transactions t LEFT JOIN courses c ON c.id = t."courseId"
-        WHERE {in_range('t."createdAt"')} AND t.currency = :currency
-          AND t.status IN ('COMPLETED', 'REFUNDED') AND {course_scope('t."courseId"', f)}
-        GROUP BY t."courseId", c.title
-        ORDER BY revenue DESC, sales DESC, t."courseId" LIMIT :top""",
+        WITH {money_events(f)}, per AS (
+            SELECT "courseId" AS course_id, currency, sum(gross) AS gross, sum(sales) AS sales,
+                   round(sum(gross) / nullif(sum(sales), 0), 2) AS average_order,
+                   sum(refunded) AS refunded, sum(refunds) AS refunds,
+                   sum(gross) - sum(refunded) AS net,
+                   row_number() OVER (PARTITION BY currency
+                                      ORDER BY sum(gross) DESC, sum(sales) DESC, "courseId")
+                       AS rank
+            FROM events GROUP BY "courseId", currency)
+        SELECT p.course_id, c.title, p.currency, p.gross, p.sales, p.average_order,
+               p.refunded, p.refunds, p.net
+        FROM per p LEFT JOIN courses c ON c.id = p.course_id
+        WHERE p.rank <= :top
+        ORDER BY p.currency, p.gross DESC, p.sales DESC, p.course_id""",
         f,
     )
 
 
 def transactions_by_status(f: Filters) -> list[dict]:
-    """Count, value and average of the range's transactions per status (and currency)."""
+    """Payments made in the range: count, value and average per currency and status (every
+    status of each currency present; none at all when there is no payment)."""
     return fetch(
         f"""
-        SELECT CAST(s.status AS text) AS status, coalesce(t.currency, :currency) AS currency,
-               count(t.id) AS transactions, coalesce(sum(t.amount), 0) AS amount,
-               round(avg(t.amount), 2) AS average
-        FROM unnest(enum_range(CAST(NULL AS "PaymentStatus"))) AS s(status)
-        LEFT JOIN transactions t ON t.status = s.status AND {in_range('t."createdAt"')}
-              AND {course_scope('t."courseId"', f)}
-        GROUP BY s.status, t.currency
-        ORDER BY coalesce(t.currency, :currency) <> :currency, t.currency, s.status""",
+        WITH paid AS (
+            SELECT t.status, t.currency, t.amount FROM transactions t
+            WHERE {in_range('t."createdAt"')} AND {course_scope('t."courseId"', f)})
+        SELECT CAST(s.status AS text) AS status, c.currency, count(p.amount) AS transactions,
+               coalesce(sum(p.amount), 0) AS amount, round(avg(p.amount), 2) AS average
+        FROM (SELECT DISTINCT currency FROM paid) c
+        CROSS JOIN unnest(enum_range(CAST(NULL AS "PaymentStatus"))) AS s(status)
+        LEFT JOIN paid p ON p.status = s.status AND p.currency = c.currency
+        GROUP BY c.currency, s.status ORDER BY c.currency, s.status""",
         f,
     )
 
 
-def revenue_months(f: Filters) -> dict:
-    """Completed revenue this month so far, the same days of last month, and all of last month."""
-    return fetch_one(
+def revenue_months(f: Filters) -> list[dict]:
+    """Per currency, gross sales this month so far, in the same span of last month and in all
+    of last month (spans from sql.month_spans(f.now), whatever the range)."""
+    return fetch(
         f"""
-        WITH {MONTHS}
-        SELECT m.this_start, m.last_start,
-               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" >= m.this_start), 0)
+        SELECT t.currency,
+               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" >= :this_start), 0)
                    AS this_month,
-               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" < m.this_start), 0)
-                   AS last_month,
-               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" < m.same_day_end), 0)
-                   AS last_month_to_date
-        FROM m LEFT JOIN transactions t
-             ON t.status = 'COMPLETED' AND t.currency = :currency
-            AND t."createdAt" >= m.last_start AND t."createdAt" < CAST(:now AS timestamp)
-            AND {course_scope('t."courseId"', f)}
-        GROUP BY m.this_start, m.last_start, m.same_day_end""",
+               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" < :last_cut), 0)
+                   AS last_month_to_date,
+               coalesce(sum(t.amount) FILTER (WHERE t."createdAt" < :this_start), 0)
+                   AS last_month
+        FROM transactions t
+        WHERE {SALE} AND t."createdAt" >= :last_start AND t."createdAt" < :cut
+          AND {course_scope('t."courseId"', f)}
+        GROUP BY t.currency ORDER BY t.currency""",
         f,
+        **month_spans(f.now).params(),
     )
 
 
