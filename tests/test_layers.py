@@ -33,6 +33,7 @@ LAYERS = [
     "lms.database",  # health statistics, the platform schema check, backups
     "lms.admin",  # model views (their list export uses lms.reports)
     "lms.reports.views",  # pages in the admin
+    "lms.analytics.drill_down",  # the dashboards' links to admin lists
     "lms.analytics.views",
     "lms.database.views",
     "lms.site",  # the admin shell registers all of the above

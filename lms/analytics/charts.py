@@ -6,11 +6,13 @@ made a page's figures cost more than its SQL), and plain lists keep Plotly 7 fro
 numpy-style typed arrays. Money is drawn as float; the exact Decimal sums are in the tables.
 """
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import plotly.graph_objects as go
 
 from lms.analytics.bins import COHORT_WINDOW_DAYS, DAY_MS
+from lms.analytics.filters import Filters
 from lms.analytics.live.assessments import MIN_ITEM_ATTEMPTS
 
 COLORS = {
@@ -26,6 +28,7 @@ COLORS = {
     "ADMIN": "#ef6c00",
 }
 PRIMARY, SECONDARY, WARNING = "#1565c0", "#ef6c00", "#c62828"
+PREVIOUS = "#616161"  # the previous period's dashed line
 YOUNG = "#b0bec5"  # a figure too young or too small to read yet
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
@@ -98,6 +101,19 @@ def hbars(labels, values, **trace) -> dict:
     return {"type": "bar", "orientation": "h", "y": labels, "x": values, **trace}
 
 
+def linked(links) -> dict:
+    """A trace's drill-down: per bar or point the URL of the rows behind it (charts.js follows
+    meta.links on click; lms/analytics/drill_down.py builds them)."""
+    return {"meta": {"links": list(links)}} if links and any(links) else {}
+
+
+def links_where(links, rows: list[dict], key: str, value) -> list | None:
+    """The links of the rows whose `key` is `value` (a trace's share of the rows' links)."""
+    if not links:
+        return None
+    return [link for row, link in zip(rows, links, strict=True) if row[key] == value]
+
+
 def empty(title: str, message: str = "No data for this range and course.") -> go.Figure:
     """A drawn, labelled figure saying there is nothing to show (never a blank or an error)."""
     return go.Figure(
@@ -136,6 +152,46 @@ def dates(rows: list[dict], key: str = "bucket") -> list[str]:
 def short(label: str | None, width: int = 40) -> str:
     label = label or "(deleted course)"
     return label if len(label) <= width else label[: width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A time series' rows for the previous range of equal length (Filters.previous)."""
+
+    rows: list[dict]
+    label: str  # previous period (02 Jun 2025 – 31 Oct 2025)
+    bucket: str  # day or month, as the range it is compared with
+
+    @classmethod
+    def of(cls, f: Filters, rows: list[dict]) -> "Previous":
+        return cls(rows, f"previous period ({f.span})", f.bucket)
+
+    def where(self, key: str, value: object) -> "Previous":
+        return replace(self, rows=[r for r in self.rows if r[key] == value])
+
+
+def previous_line(previous: Previous, x: list[str], value: str, what: str, **trace) -> dict:
+    """The previous range's totals of `value` per bucket, dashed, over this range's buckets `x`
+    matched by offset (its first bucket over this range's first, and so on); the hover names
+    the previous bucket. A previous bucket past the last of `x` (a range by month can touch
+    one more calendar month than the range before it) is left out."""
+    totals: dict[datetime, float] = {}
+    for row in previous.rows:
+        totals[row["bucket"]] = totals.get(row["bucket"], 0.0) + number(row[value])
+    buckets = sorted(totals)[: len(x)]
+    moment = "%a %d %b %Y" if previous.bucket == "day" else "%B %Y"
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": x[: len(buckets)],
+        "y": [totals[b] for b in buckets],
+        "name": previous.label[:1].upper() + previous.label[1:],
+        "legendgroup": "previous",
+        "line": {"dash": "dash", "color": PREVIOUS, "width": 2},
+        "customdata": [b.strftime(moment) for b in buckets],
+        "hovertemplate": what + " in %{customdata}<extra>Previous period</extra>",
+        **trace,
+    }
 
 
 def has_any(rows: list[dict], *keys: str) -> bool:
@@ -182,10 +238,15 @@ def axis_names(k: int) -> tuple[str, str, str, str]:
     return f"x{suffix}", f"y{suffix}", f"xaxis{suffix}", f"yaxis{suffix}"
 
 
-def revenue_over_time(rows: list[dict], bucket: str) -> go.Figure:
+def revenue_over_time(
+    rows: list[dict], bucket: str, links=None, previous: Previous | None = None
+) -> go.Figure:
+    """links: per row, (URL of its sales, URL of its refunds)."""
     title = f"Gross sales, refunds and net revenue per {bucket}, one panel per currency"
     if not has_any(rows, "gross", "refunded"):
         return empty(title)
+    if links:  # each row carries its links through the grouping by currency
+        rows = [{**r, "links": pair} for r, pair in zip(rows, links, strict=True)]
     groups = by_currency(rows)
     data: list[dict] = []
     axes: dict[str, dict] = {}
@@ -200,6 +261,7 @@ def revenue_over_time(rows: list[dict], bucket: str) -> go.Figure:
                 [number(r["gross"]) for r in mine],
                 name="Gross sales (by payment date)",
                 legendgroup="gross",
+                **linked(links and [r["links"][0] for r in mine]),
                 marker={"color": COLORS["COMPLETED"]},
                 customdata=[r["sales"] for r in mine],
                 hovertemplate=in_currency("y", currency)
@@ -211,6 +273,7 @@ def revenue_over_time(rows: list[dict], bucket: str) -> go.Figure:
                 [number(r["refunded"]) for r in mine],
                 name="Refunds (by refund date)",
                 legendgroup="refunds",
+                **linked(links and [r["links"][1] for r in mine]),
                 marker={"color": COLORS["REFUNDED"]},
                 customdata=[r["refunds"] for r in mine],
                 hovertemplate=in_currency("y", currency)
@@ -229,6 +292,11 @@ def revenue_over_time(rows: list[dict], bucket: str) -> go.Figure:
                 **on,
             },
         ]
+        mine_before = previous and previous.where("currency", currency)
+        if mine_before and mine_before.rows:  # no line for a currency without money then
+            data.append(
+                previous_line(mine_before, x, "net", in_currency("y", currency) + " net", **on)
+            )
         last = k == len(groups)
         axes[x_key] = {
             **time_axis(bucket),
@@ -339,7 +407,10 @@ def status_breakdown(rows: list[dict]) -> go.Figure:
 # --- enrollments and completion --------------------------------------------------------
 
 
-def enrollments_over_time(rows: list[dict], bucket: str) -> go.Figure:
+def enrollments_over_time(
+    rows: list[dict], bucket: str, links=None, previous: Previous | None = None
+) -> go.Figure:
+    """links: one URL per row (None: that bar links nowhere)."""
     title = f"Enrollments per {bucket} by current status"
     if not has_any(rows, "enrollments"):
         return empty(title)
@@ -350,10 +421,15 @@ def enrollments_over_time(rows: list[dict], bucket: str) -> go.Figure:
             bars(
                 dates(mine),
                 [r["enrollments"] for r in mine],
+                **linked(links_where(links, rows, "status", status)),
                 name=status.title(),
                 marker={"color": COLORS.get(status)},
                 hovertemplate="%{y:,} enrollments<extra>" + status.title() + "</extra>",
             )
+        )
+    if previous is not None:
+        traces.append(
+            previous_line(previous, sorted(set(dates(rows))), "enrollments", "%{y:,} enrollments")
         )
     return go.Figure(
         data=traces,
@@ -368,11 +444,15 @@ def enrollments_over_time(rows: list[dict], bucket: str) -> go.Figure:
 
 
 def completion_vs_progress(
-    rows: list[dict], title: str = "Completion rate vs average progress by course (top 20)"
+    rows: list[dict],
+    title: str = "Completion rate vs average progress by course (top 20)",
+    links=None,
 ) -> go.Figure:
+    """links: one URL per row, both bars of a course leading to it."""
     if not rows:
         return empty(title)
     rows = list(reversed(rows))
+    links = links and list(reversed(links))
     names = [short(r["title"]) for r in rows]
     counts = [r["enrollments"] for r in rows]
     return go.Figure(
@@ -383,6 +463,7 @@ def completion_vs_progress(
                 name="Completion rate",
                 marker={"color": COLORS["COMPLETED"]},
                 customdata=counts,
+                **linked(links),
                 hovertemplate="%{x:.1f}% completed of %{customdata:,}<extra></extra>",
             ),
             hbars(
@@ -391,6 +472,7 @@ def completion_vs_progress(
                 name="Average progress",
                 marker={"color": PRIMARY},
                 customdata=counts,
+                **linked(links),
                 hovertemplate="%{x:.1f}% average progress of %{customdata:,}<extra></extra>",
             ),
         ],
@@ -490,7 +572,7 @@ def drop_off_funnel(rows: list[dict], course_title: str | None) -> go.Figure:
     )
 
 
-def cohort_completion(rows: list[dict]) -> go.Figure:
+def cohort_completion(rows: list[dict], links=None) -> go.Figure:
     title = f"Completion within {COHORT_WINDOW_DAYS} days of enrolling, by monthly cohort"
     if not has_any(rows, "enrolled"):
         return empty(title)
@@ -504,6 +586,7 @@ def cohort_completion(rows: list[dict]) -> go.Figure:
                 [r["enrolled"] for r in rows],
                 name="Enrolled",
                 marker={"color": [PRIMARY if r["comparable"] else YOUNG for r in rows]},
+                **linked(links),
                 customdata=["" if r["comparable"] else f" ({young})" for r in rows],
                 hovertemplate="%{y:,} enrolled%{customdata}<extra></extra>",
             ),
@@ -634,7 +717,9 @@ def lesson_engagement(rows: list[dict], course_title: str | None) -> go.Figure:
 # --- people --------------------------------------------------------------------------------
 
 
-def signups_over_time(rows: list[dict], bucket: str) -> go.Figure:
+def signups_over_time(
+    rows: list[dict], bucket: str, links=None, previous: Previous | None = None
+) -> go.Figure:
     title = f"Sign-ups per {bucket} by role"
     if not has_any(rows, "signups"):
         return empty(title)
@@ -645,10 +730,15 @@ def signups_over_time(rows: list[dict], bucket: str) -> go.Figure:
             bars(
                 dates(mine),
                 [r["signups"] for r in mine],
+                **linked(links_where(links, rows, "role", role)),
                 name=role.title(),
                 marker={"color": COLORS.get(role)},
                 hovertemplate="%{y:,} sign-ups<extra>" + role.title() + "</extra>",
             )
+        )
+    if previous is not None:
+        traces.append(
+            previous_line(previous, sorted(set(dates(rows))), "signups", "%{y:,} sign-ups")
         )
     return go.Figure(
         data=traces,
@@ -683,17 +773,19 @@ def users_by_role(rows: list[dict]) -> go.Figure:
 # --- assessments ---------------------------------------------------------------------------
 
 
-def pass_rate_by_quiz(rows: list[dict]) -> go.Figure:
+def pass_rate_by_quiz(rows: list[dict], links=None) -> go.Figure:
     title = "Pass rate by quiz (top 20 by attempts)"
     if not rows:
         return empty(title)
     rows = list(reversed(rows))
+    links = links and list(reversed(links))
     return go.Figure(
         data=[
             hbars(
                 [f"{short(r['title'], 24)} · {short(r['course'], 24)}" for r in rows],
                 [number(r["pass_rate"]) for r in rows],
                 marker={"color": PRIMARY},
+                **linked(links),
                 customdata=[
                     [r["attempts"], number(r["average_score"]), r["passing_score"]] for r in rows
                 ],

@@ -39,9 +39,18 @@ class Filters:
         return "day" if (self.end - self.start).days + 1 <= DAY_BUCKETS_UP_TO else "month"
 
     @property
+    def span(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+    @property
     def label(self) -> str:
-        span = f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
-        return span if self.preset == "custom" else f"{PRESETS[self.preset]} ({span})"
+        return self.span if self.preset == "custom" else f"{PRESETS[self.preset]} ({self.span})"
+
+    def previous(self) -> "Filters":
+        """The range of equal length just before this one (shifted back by its length), with
+        the same course, instructor and quiz; its buckets line up with this range's by offset."""
+        length = self.end - self.start + timedelta(days=1)
+        return replace(self, start=self.start - length, end=self.end - length, preset="custom")
 
     def params(self) -> dict:
         """Bound parameters shared by the queries (the range as [start, end) timestamps)."""

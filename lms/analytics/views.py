@@ -5,6 +5,7 @@ others always from their dashboard's live module, `live.<dashboard>`.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
@@ -19,7 +20,7 @@ from werkzeug.routing import BuildError
 from lms import audit
 from lms.admin import at_risk
 from lms.admin.drill import equals, list_url
-from lms.analytics import charts, live
+from lms.analytics import charts, drill_down, live
 from lms.analytics.bins import COHORT_WINDOW_DAYS
 from lms.analytics.filters import PRESETS, Filters, parse_range, pick_choice
 from lms.analytics.live.assessments import MIN_ITEM_ATTEMPTS
@@ -93,6 +94,24 @@ def item_reading(row: dict) -> str:
     return ", ".join(notes) or "fine"
 
 
+def reliability_reading(row: dict) -> str:
+    """What the quiz's KR-20 or alpha says, with the same minimum sample as item_reading."""
+    if not row or not row["attempts"]:
+        return "no attempts"
+    if row["attempts"] < MIN_ITEM_ATTEMPTS:
+        return f"too few attempts ({row['attempts']} of the {MIN_ITEM_ATTEMPTS} needed)"
+    if row["reliability"] is None:
+        return "needs two auto-marked questions and totals that vary"
+    value = row["reliability"]
+    return "good" if value >= 0.8 else "acceptable" if value >= 0.7 else "low"
+
+
+def previous_period(figure: Callable[[Filters], list[dict]], f: Filters) -> charts.Previous:
+    """A time series for the range of equal length before f's, from the same figure source."""
+    before = f.previous()
+    return charts.Previous.of(before, figure(before))
+
+
 def details_url(endpoint: str, path: str):
     """id -> the row's details page; a plain path while that admin view does not exist."""
     try:
@@ -157,7 +176,12 @@ class RevenueDashboard(Dashboard):
             for row in source.revenue_months(f)
         ]
         figures = {
-            "revenue": charts.revenue_over_time(series, f.bucket),
+            "revenue": charts.revenue_over_time(
+                series,
+                f.bucket,
+                links=drill_down.revenue_series(f, series),
+                previous=previous_period(source.revenue_series, f),
+            ),
             "by_course": charts.revenue_by_course(by_course),
             "status": charts.status_breakdown(statuses),
         }
@@ -169,6 +193,7 @@ class RevenueDashboard(Dashboard):
             as_of=as_of,
             currencies=currencies,
             totals=revenue_totals(series, currencies),
+            tile_links=drill_down.revenue_tiles(f, currencies),
             months=months,
             spans=month_spans(f.now),
             statuses=statuses,
@@ -194,12 +219,20 @@ class EnrollmentDashboard(Dashboard):
         )
         funnel_title = course_title(courses, funnel_course)
         durations = source.time_to_completion(f)
+        series, cohorts = source.enrollment_series(f), source.completion_by_cohort(f)
         figures = {
-            "series": charts.enrollments_over_time(source.enrollment_series(f), f.bucket),
-            "by_course": charts.completion_vs_progress(by_course),
+            "series": charts.enrollments_over_time(
+                series,
+                f.bucket,
+                links=drill_down.enrollment_series(f, series),
+                previous=previous_period(source.enrollment_series, f),
+            ),
+            "by_course": charts.completion_vs_progress(
+                by_course, links=drill_down.enrollments_by_course(f, by_course)
+            ),
             "duration": charts.time_to_completion(durations),
             "funnel": charts.drop_off_funnel(funnel, funnel_title),
-            "cohorts": charts.cohort_completion(source.completion_by_cohort(f)),
+            "cohorts": charts.cohort_completion(cohorts, links=drill_down.cohorts(f, cohorts)),
             "refunds": charts.refunds_by_progress(source.refunds_by_progress(f)),
         }
         return self.show(
@@ -209,6 +242,10 @@ class EnrollmentDashboard(Dashboard):
             figures,
             as_of=as_of,
             totals=totals,
+            tile_links={
+                "enrollments": drill_down.enrollments(f),
+                "completed": drill_down.enrollments(f, equals("status", "COMPLETED")),
+            },
             durations=durations[0] if durations else {},
             funnel_title=funnel_title,
             drop=charts.biggest_drop(funnel),
@@ -267,7 +304,12 @@ class PeopleDashboard(Dashboard):
         f, messages, courses = self.read_filters()
         roles = live.people.users_by_role(f)
         figures = {
-            "signups": charts.signups_over_time(live.people.signups_series(f), f.bucket),
+            "signups": charts.signups_over_time(
+                signups := live.people.signups_series(f),
+                f.bucket,
+                links=drill_down.signup_series(f, signups),
+                previous=previous_period(live.people.signups_series, f),
+            ),
             "roles": charts.users_by_role(roles),
         }
         return self.show(f, messages, courses, figures, roles=roles)
@@ -300,10 +342,14 @@ class AssessmentDashboard(Dashboard):
         )
         quiz = self.pick_quiz(f, quizzes, messages)
         items = live.assessments.item_analysis(f, quiz["id"]) if quiz else []
+        reliability = live.assessments.quiz_reliability(f, quiz["id"]) if quiz else {}
+        distractors = live.assessments.distractors(f, quiz["id"]) if quiz else []
         if quiz and quiz["id"] not in {choice["id"] for choice in quizzes}:
             quizzes = [quiz, *quizzes]
         figures = {
-            "pass_rates": charts.pass_rate_by_quiz(pass_rates),
+            "pass_rates": charts.pass_rate_by_quiz(
+                pass_rates, links=drill_down.pass_rates(f, pass_rates)
+            ),
             "scores": charts.score_distribution(source.score_distribution(f)),
             "attempts": charts.attempts_per_student(source.attempts_per_student(f)),
             "items": charts.item_analysis(items, quiz["title"] if quiz else None),
@@ -315,9 +361,13 @@ class AssessmentDashboard(Dashboard):
             figures,
             as_of=as_of,
             totals=source.assessment_totals(f),
+            attempts_url=drill_down.attempts(f),
             quizzes=quizzes,
             quiz=quiz,
             items=items,
+            reliability=reliability,
+            reliability_note=reliability_reading(reliability),
+            distractors=distractors,
             reading=item_reading,
             min_attempts=MIN_ITEM_ATTEMPTS,
         )

@@ -125,8 +125,9 @@ def page(client, span, **args) -> str:
 
 
 def card(html: str, card_id: str) -> str | None:
+    """The card's value as text (a link's text when the value is a link)."""
     match = re.search(rf'id="{card_id}">(.*?)</div>', html, re.DOTALL)
-    return match.group(1).strip() if match else None
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else None
 
 
 def definition(html: str, figure_id: str) -> str:
