@@ -17,7 +17,7 @@ from lms.analytics.bins import (
     progress_bin,
 )
 from lms.analytics.filters import Filters
-from lms.analytics.sql import BUCKETS, COHORTS, fetch, fetch_one, month_spans
+from lms.analytics.sql import BUCKETS, COHORTS, CURRENCY_SERIES, fetch, fetch_one, month_spans
 
 DAYS = "day >= CAST(:start AS date) AND day < CAST(:end AS date)"
 D_DAYS = "d.day >= CAST(:start AS date) AND d.day < CAST(:end AS date)"
@@ -77,13 +77,7 @@ def revenue_series(f: Filters) -> list[dict]:
                    sum(gross) AS gross, CAST(sum(sales) AS bigint) AS sales,
                    sum(refunded) AS refunded, CAST(sum(refunds) AS bigint) AS refunds
             FROM days GROUP BY 1, 2)
-        SELECT b.bucket, c.currency, coalesce(s.gross, 0) AS gross,
-               coalesce(s.sales, 0) AS sales, coalesce(s.refunded, 0) AS refunded,
-               coalesce(s.refunds, 0) AS refunds,
-               coalesce(s.gross, 0) - coalesce(s.refunded, 0) AS net
-        FROM (SELECT DISTINCT currency FROM sums) c CROSS JOIN buckets b
-        LEFT JOIN sums s ON s.bucket = b.bucket AND s.currency = c.currency
-        ORDER BY c.currency, b.bucket""",
+        {CURRENCY_SERIES}""",
         f,
     )
 

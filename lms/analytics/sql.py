@@ -91,3 +91,14 @@ def month_spans(now: datetime) -> MonthSpans:
     last_start = (this_start - timedelta(days=1)).replace(day=1)
     same = last_start + (cut - this_start)
     return MonthSpans(this_start, cut, last_start, min(same, this_start), same > this_start)
+
+
+# The revenue series of both sources, from their `sums` CTE (bucket, currency, gross, sales,
+# refunded, refunds): every bucket of every currency that sold, zeros included.
+CURRENCY_SERIES = """SELECT b.bucket, c.currency, coalesce(s.gross, 0) AS gross,
+               coalesce(s.sales, 0) AS sales, coalesce(s.refunded, 0) AS refunded,
+               coalesce(s.refunds, 0) AS refunds,
+               coalesce(s.gross, 0) - coalesce(s.refunded, 0) AS net
+        FROM (SELECT DISTINCT currency FROM sums) c CROSS JOIN buckets b
+        LEFT JOIN sums s ON s.bucket = b.bucket AND s.currency = c.currency
+        ORDER BY c.currency, b.bucket"""

@@ -11,7 +11,15 @@ definitions, also written on the page (templates/analytics/revenue.html):
 """
 
 from lms.analytics.filters import Filters
-from lms.analytics.sql import BUCKETS, course_scope, fetch, fetch_one, in_range, month_spans
+from lms.analytics.sql import (
+    BUCKETS,
+    CURRENCY_SERIES,
+    course_scope,
+    fetch,
+    fetch_one,
+    in_range,
+    month_spans,
+)
 
 SALE = "t.status IN ('COMPLETED', 'REFUNDED')"
 
@@ -38,13 +46,7 @@ def revenue_series(f: Filters) -> list[dict]:
             SELECT date_trunc(:bucket, at) AS bucket, currency, sum(gross) AS gross,
                    sum(sales) AS sales, sum(refunded) AS refunded, sum(refunds) AS refunds
             FROM events GROUP BY 1, 2)
-        SELECT b.bucket, c.currency, coalesce(s.gross, 0) AS gross,
-               coalesce(s.sales, 0) AS sales, coalesce(s.refunded, 0) AS refunded,
-               coalesce(s.refunds, 0) AS refunds,
-               coalesce(s.gross, 0) - coalesce(s.refunded, 0) AS net
-        FROM (SELECT DISTINCT currency FROM sums) c CROSS JOIN buckets b
-        LEFT JOIN sums s ON s.bucket = b.bucket AND s.currency = c.currency
-        ORDER BY c.currency, b.bucket""",
+        {CURRENCY_SERIES}""",
         f,
     )
 
