@@ -411,32 +411,58 @@ def enrollments_over_time(
     rows: list[dict], bucket: str, links=None, previous: Previous | None = None
 ) -> go.Figure:
     """links: one URL per row (None: that bar links nowhere)."""
-    title = f"Enrollments per {bucket} by current status"
-    if not has_any(rows, "enrollments"):
+    return stacked_over_time(
+        rows,
+        bucket,
+        title=f"Enrollments per {bucket} by current status",
+        group="status",
+        value="enrollments",
+        noun="enrollments",
+        x_title=f"{bucket.title()} enrolled (UTC)",
+        y_title="Enrollments",
+        links=links,
+        previous=previous,
+    )
+
+
+def stacked_over_time(
+    rows: list[dict],
+    bucket: str,
+    *,
+    title: str,
+    group: str,
+    value: str,
+    noun: str,
+    x_title: str,
+    y_title: str,
+    links=None,
+    previous: Previous | None = None,
+) -> go.Figure:
+    """Bars per bucket stacked by `group` (a status, a role), each bar linked to its rows, and
+    the previous period's line over them."""
+    if not has_any(rows, value):
         return empty(title)
     traces = []
-    for status in dict.fromkeys(r["status"] for r in rows):
-        mine = [r for r in rows if r["status"] == status]
+    for name in dict.fromkeys(r[group] for r in rows):
+        mine = [r for r in rows if r[group] == name]
         traces.append(
             bars(
                 dates(mine),
-                [r["enrollments"] for r in mine],
-                **linked(links_where(links, rows, "status", status)),
-                name=status.title(),
-                marker={"color": COLORS.get(status)},
-                hovertemplate="%{y:,} enrollments<extra>" + status.title() + "</extra>",
+                [r[value] for r in mine],
+                **linked(links_where(links, rows, group, name)),
+                name=name.title(),
+                marker={"color": COLORS.get(name)},
+                hovertemplate="%{y:,} " + noun + "<extra>" + name.title() + "</extra>",
             )
         )
     if previous is not None:
-        traces.append(
-            previous_line(previous, sorted(set(dates(rows))), "enrollments", "%{y:,} enrollments")
-        )
+        traces.append(previous_line(previous, sorted(set(dates(rows))), value, "%{y:,} " + noun))
     return go.Figure(
         data=traces,
         layout=layout(
             title,
-            f"{bucket.title()} enrolled (UTC)",
-            "Enrollments",
+            x_title,
+            y_title,
             barmode="stack",
             xaxis=time_axis(bucket, buckets_in(rows)),
         ),
@@ -720,35 +746,17 @@ def lesson_engagement(rows: list[dict], course_title: str | None) -> go.Figure:
 def signups_over_time(
     rows: list[dict], bucket: str, links=None, previous: Previous | None = None
 ) -> go.Figure:
-    title = f"Sign-ups per {bucket} by role"
-    if not has_any(rows, "signups"):
-        return empty(title)
-    traces = []
-    for role in dict.fromkeys(r["role"] for r in rows):
-        mine = [r for r in rows if r["role"] == role]
-        traces.append(
-            bars(
-                dates(mine),
-                [r["signups"] for r in mine],
-                **linked(links_where(links, rows, "role", role)),
-                name=role.title(),
-                marker={"color": COLORS.get(role)},
-                hovertemplate="%{y:,} sign-ups<extra>" + role.title() + "</extra>",
-            )
-        )
-    if previous is not None:
-        traces.append(
-            previous_line(previous, sorted(set(dates(rows))), "signups", "%{y:,} sign-ups")
-        )
-    return go.Figure(
-        data=traces,
-        layout=layout(
-            title,
-            f"{bucket.title()} (UTC)",
-            "New users",
-            barmode="stack",
-            xaxis=time_axis(bucket, buckets_in(rows)),
-        ),
+    return stacked_over_time(
+        rows,
+        bucket,
+        title=f"Sign-ups per {bucket} by role",
+        group="role",
+        value="signups",
+        noun="sign-ups",
+        x_title=f"{bucket.title()} (UTC)",
+        y_title="New users",
+        links=links,
+        previous=previous,
     )
 
 
